@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The cookie pot: where cookies live and in what order.
+ *
+ * This is the pot's own logic, apart from procfs, user memory and locking,
+ * so that KUnit can test it on its own (fortune_kunit.c).  The caller
+ * serialises every call.
+ *
+ * The pot is one buffer of @size bytes and needs no memory beyond it.  The
+ * text of each cookie is stacked from the bottom of the buffer upwards; for
+ * each cookie an 8-byte slot, holding where its text starts and its length,
+ * is stacked from the top downwards.  The slots form an array in the order
+ * the cookies were added, so the n-th oldest cookie is found in O(1), which
+ * is what random order needs.  A cookie thus uses its length plus
+ * FORTUNE_COOKIE_OVERHEAD bytes, and as long as nothing has been evicted the
+ * two stacks grow towards each other until they meet: a cookie fits exactly
+ * when used + len + FORTUNE_COOKIE_OVERHEAD <= size.
+ *
+ * Eviction drops the oldest cookie, which frees text at the bottom and a
+ * slot at the top, out of reach of the gap in the middle.  The pot then works
+ * like a bip-buffer: once the middle gap is too small, a newer generation of
+ * cookies starts again at both ends of the buffer, in the room the evicted
+ * cookies left, while the older generation drains.  When the older
+ * generation is empty, the newer one takes its place.  A cookie's text is
+ * never split, so after evictions the room in use can be fragmented and
+ * pot_largest() may be less than size - used - FORTUNE_COOKIE_OVERHEAD.
+ *
+ *   0                                                               size
+ *   | newer text | free | older text | middle gap | older slots | free | newer slots |
+ *                       ^oldest                  ^old_top - 8*old_count        ^old_top
+ */
+#ifndef _FORTUNE_POT_H
+#define _FORTUNE_POT_H
+
+#include <linux/minmax.h>
+#include <linux/string.h>
+#include <linux/types.h>
+
+#include "fortune.h"
+
+#define POT_SLOT_SIZE	FORTUNE_COOKIE_OVERHEAD
+
+/* Where one cookie's text is; stored in the pot, possibly unaligned. */
+struct pot_slot {
+	u32 start;
+	u32 len;
+};
+
+/**
+ * struct fortune_pot - the cookies and the read cursor
+ * @mem:       the buffer, @size bytes
+ * @size:      bytes in @mem
+ * @used:      text plus overhead of every stored cookie
+ * @old_top:   the older generation's slots hang down from here
+ * @old_count: cookies in the older generation
+ * @old_end:   end of the older generation's newest text
+ * @new_count: cookies in the newer generation (0: there is none)
+ * @new_end:   end of the newer generation's newest text
+ * @cursor:    in seq order, the rank of the next cookie to hand out
+ */
+struct fortune_pot {
+	char *mem;
+	u32 size;
+	u32 used;
+	u32 old_top;
+	u32 old_count;
+	u32 old_end;
+	u32 new_count;
+	u32 new_end;
+	u32 cursor;
+};
+
+static inline void pot_clear(struct fortune_pot *pot)
+{
+	pot->used = 0;
+	pot->old_top = pot->size;
+	pot->old_count = 0;
+	pot->old_end = 0;
+	pot->new_count = 0;
+	pot->new_end = 0;
+	pot->cursor = 0;
+}
+
+static inline void pot_init(struct fortune_pot *pot, char *mem, u32 size)
+{
+	pot->mem = mem;
+	pot->size = size;
+	pot_clear(pot);
+}
+
+static inline u32 pot_count(const struct fortune_pot *pot)
+{
+	return pot->old_count + pot->new_count;
+}
+
+/* The longest cookie an empty pot could hold. */
+static inline u32 pot_max_len(const struct fortune_pot *pot)
+{
+	return pot->size - POT_SLOT_SIZE;
+}
+
+/* Offset of the slot of the cookie of @rank, 0 being the oldest. */
+static inline u32 pot_slot_offset(const struct fortune_pot *pot, u32 rank)
+{
+	if (rank < pot->old_count)
+		return pot->old_top - (rank + 1) * POT_SLOT_SIZE;
+	return pot->size - (rank - pot->old_count + 1) * POT_SLOT_SIZE;
+}
+
+static inline struct pot_slot pot_slot(const struct fortune_pot *pot, u32 rank)
+{
+	struct pot_slot slot;
+
+	memcpy(&slot, pot->mem + pot_slot_offset(pot, rank), sizeof(slot));
+	return slot;
+}
+
+/* Free bytes between the older generation's text and its slots. */
+static inline u32 pot_middle_gap(const struct fortune_pot *pot)
+{
+	return pot->old_top - pot->old_count * POT_SLOT_SIZE - pot->old_end;
+}
+
+/* Whether a cookie of @len bytes goes into the middle gap. */
+static inline bool pot_fits_middle(const struct fortune_pot *pot, u32 len)
+{
+	return !pot->new_count && len + POT_SLOT_SIZE <= pot_middle_gap(pot);
+}
+
+/*
+ * The longest text the newer generation can take now: it needs one more
+ * slot between its own slots and the older ones, and its text must end
+ * before the oldest cookie's text starts.
+ */
+static inline u32 pot_newer_room(const struct fortune_pot *pot)
+{
+	u32 slots_low = pot->size - pot->new_count * POT_SLOT_SIZE;
+
+	if (!pot->old_count || slots_low - pot->old_top < POT_SLOT_SIZE)
+		return 0;
+	return pot_slot(pot, 0).start - pot->new_end;
+}
+
+/* The longest cookie that can be added now without evicting anything. */
+static inline u32 pot_largest(const struct fortune_pot *pot)
+{
+	u32 largest = pot_newer_room(pot);
+
+	if (!pot->new_count && pot_middle_gap(pot) > POT_SLOT_SIZE)
+		largest = max(largest, pot_middle_gap(pot) - POT_SLOT_SIZE);
+	return largest;
+}
+
+/*
+ * Where the text of a cookie of @len bytes goes; @len must be at most
+ * pot_largest().  The caller fills it in and then calls pot_push(), or
+ * abandons it: nothing changes until pot_push().
+ */
+static inline char *pot_room(const struct fortune_pot *pot, u32 len)
+{
+	return pot->mem + (pot_fits_middle(pot, len) ? pot->old_end : pot->new_end);
+}
+
+/* Stores the cookie of @len bytes that the caller wrote at pot_room(). */
+static inline void pot_push(struct fortune_pot *pot, u32 len)
+{
+	struct pot_slot slot = { .len = len };
+
+	if (pot_fits_middle(pot, len)) {
+		slot.start = pot->old_end;
+		pot->old_end += len;
+		pot->old_count++;
+	} else {
+		slot.start = pot->new_end;
+		pot->new_end += len;
+		pot->new_count++;
+	}
+	memcpy(pot->mem + pot_slot_offset(pot, pot_count(pot) - 1), &slot,
+	       sizeof(slot));
+	pot->used += len + POT_SLOT_SIZE;
+}
+
+/* Drops the oldest cookie; the pot must not be empty. */
+static inline void pot_drop_oldest(struct fortune_pot *pot)
+{
+	pot->used -= pot_slot(pot, 0).len + POT_SLOT_SIZE;
+	pot->old_top -= POT_SLOT_SIZE;
+	pot->old_count--;
+	/* Ranks shift down by one: keep pointing at the same next cookie. */
+	if (pot->cursor)
+		pot->cursor--;
+	if (pot->old_count)
+		return;
+	/* The older generation is gone; the newer one (if any) takes over. */
+	pot->old_top = pot->size;
+	pot->old_count = pot->new_count;
+	pot->old_end = pot->new_end;
+	pot->new_count = 0;
+	pot->new_end = 0;
+}
+
+/* The text of the cookie of @rank and its length. */
+static inline const char *pot_cookie(const struct fortune_pot *pot, u32 rank,
+				     u32 *len)
+{
+	struct pot_slot slot = pot_slot(pot, rank);
+
+	*len = slot.len;
+	return pot->mem + slot.start;
+}
+
+/* In seq order, the rank of the next cookie: after the newest, the oldest. */
+static inline u32 pot_next_rank(const struct fortune_pot *pot)
+{
+	return pot->cursor < pot_count(pot) ? pot->cursor : 0;
+}
+
+/* Records that the cookie of @rank was handed out in seq order. */
+static inline void pot_taken(struct fortune_pot *pot, u32 rank)
+{
+	pot->cursor = rank + 1;
+}
+
+#endif /* _FORTUNE_POT_H */
