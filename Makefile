@@ -7,7 +7,10 @@
 KDIR	?= /lib/modules/$(shell uname -r)/build
 DESTDIR	?=
 PREFIX	?= /usr/local
-KRELEASE = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+# The release the module is built for.  Not `make kernelrelease`: Debian's
+# headers answer that with the upstream version (6.1.192), not 6.1.0-57-amd64.
+KRELEASE = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+	     $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 CFLAGS	?= -O2 -g
 USER_CFLAGS = -Wall -Wextra -Werror -I$(CURDIR)

@@ -219,7 +219,9 @@ static loff_t fortune_lseek(struct file *file, loff_t offset, int whence)
 {
 	const struct fortune_cookie *cookie = file->private_data;
 
-	return fixed_size_llseek(file, offset, whence, cookie ? cookie->len : 0);
+	/* Like a regular file: seeking past the end is fine, reading there gives 0. */
+	return generic_file_llseek_size(file, offset, whence, MAX_LFS_FILESIZE,
+					cookie ? cookie->len : 0);
 }
 
 /*
