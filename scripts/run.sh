@@ -1,0 +1,151 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+#   scripts/run.sh MODE [KERNEL]
+#
+# Gets KERNEL (a name in scripts/kernels.conf, default generic) from its
+# provider, builds the module for it in build/KERNEL/module, packs the
+# initramfs and boots it under QEMU (TCG) with FORTUNE_MODE=MODE:
+#
+#   check  run tests/suite.list; console in build/KERNEL/console.log,
+#          KTAP results in build/KERNEL/results.ktap (scripts/check.sh
+#          reads them)
+#   bench  run /tests/bench (or bench.sh); console in
+#          build/KERNEL/bench-console.log, its output in
+#          build/KERNEL/bench.out
+#   demo   replay the article's Listing 12 on the screen
+#   shell  an interactive shell with the module loaded (exit to leave)
+#
+# check and bench run under a hard timeout: FORTUNE_TIMEOUT seconds if set,
+# else the provider's timeout=, else 600 (2400 for a kernel with KASAN,
+# lockdep or kmemleak).  Exit status: 0 when QEMU ran and exited cleanly,
+# 124 on timeout, QEMU's status otherwise, and 10 (provider failed),
+# 11 (module build failed) or 12 (initramfs failed) before booting.
+set -eu
+
+mode=${1:-}
+kernel=${2:-generic}
+case $mode in
+check | bench | demo | shell) ;;
+*)
+	echo "usage: $0 check|bench|demo|shell [KERNEL]" >&2
+	exit 2
+	;;
+esac
+
+cd "$(dirname "$0")/.."
+top=$(pwd)
+out=$top/build/$kernel
+[ -n "${FORTUNE_DEPS_DONE:-}" ] || scripts/deps.sh
+
+line=$(awk -v k="$kernel" '$1 == k { print; exit }' scripts/kernels.conf)
+[ -n "$line" ] || {
+	echo "run: no kernel '$kernel' in scripts/kernels.conf" >&2
+	exit 2
+}
+mkdir -p "$out"
+
+# The provider: stdout is the answer, stderr (progress of a long build)
+# goes straight to the user.  No timeout here.
+image='' kdir='' release='' timeout=''
+# shellcheck disable=SC2086 # the line is NAME COMMAND ARGS...
+set -- ${line#*[[:space:]]}
+if ! "$@" >"$out/provider.out"; then
+	echo "run: provider for $kernel failed: $*" >&2
+	exit 10
+fi
+while IFS='=' read -r key value; do
+	case $key in
+	image) image=$value ;;
+	kdir) kdir=$value ;;
+	release) release=$value ;;
+	timeout) timeout=$value ;;
+	esac
+done <"$out/provider.out"
+if [ ! -f "$image" ] || [ ! -d "$kdir" ]; then
+	echo "run: provider for $kernel gave no usable image= and kdir=" >&2
+	exit 10
+fi
+[ -n "$release" ] ||
+	release=$(cat "$kdir/include/config/kernel.release" 2>/dev/null) ||
+	release=unknown
+echo "$release" >"$out/release"
+
+# The module, from the sources at the top of the tree (tracked by git, or
+# not yet added), built in a copy so that kernels do not share objects.
+module_sources() {
+	if git rev-parse --git-dir >/dev/null 2>&1; then
+		git ls-files --cached --others --exclude-standard
+	else
+		ls
+	fi | grep -E '^([^/]+\.[ch]|Kbuild|Makefile)$' | sort -u
+}
+rm -rf "$out/module"
+mkdir -p "$out/module"
+for f in $(module_sources); do
+	[ ! -f "$f" ] || cp "$f" "$out/module/"
+done
+echo "run: building the module for $kernel ($release)" >&2
+if ! make -C "$kdir" M="$out/module" modules >"$out/build.log" 2>&1; then
+	echo "run: the module does not build for $kernel; see $out/build.log:" >&2
+	grep -E 'error|warning' "$out/build.log" | head -20 >&2
+	exit 11
+fi
+scripts/initramfs.sh "$kernel" >/dev/null || exit 12
+
+if [ -z "$timeout" ]; then
+	timeout=600
+	if grep -qE '^CONFIG_(KASAN|LOCKDEP|DEBUG_KMEMLEAK)=y' "$kdir/.config" \
+		2>/dev/null; then
+		timeout=2400
+	fi
+fi
+timeout=${FORTUNE_TIMEOUT:-$timeout}
+
+# Kernel command-line words with '=' and no '.' reach /init's environment.
+append="console=ttyS0 panic_on_warn=1 oops=panic panic=-1"
+append="$append FORTUNE_MODE=$mode FORTUNE_KERNEL=$kernel"
+append="$append FORTUNE_TEST_TIMEOUT=$((timeout / 2))"
+set -- -nographic -no-reboot -nic none -m 1024 -smp 2 -cpu max \
+	-kernel "$image" -initrd "$out/initramfs.cpio.gz"
+# --foreground: QEMU stays in our process group, so ^C stops it.
+limit="timeout --foreground -k 10 $timeout"
+
+case $mode in
+check | bench)
+	if [ "$mode" = check ]; then
+		console=$out/console.log results=$out/results.ktap
+	else
+		console=$out/bench-console.log results=$out/bench.out
+	fi
+	rm -f "$console" "$results"
+	echo "run: booting $kernel ($release) in $mode mode," \
+		"at most $timeout s" >&2
+	status=0
+	# shellcheck disable=SC2086 # $limit is a command and its arguments
+	$limit qemu-system-x86_64 "$@" -monitor none \
+		-serial "file:$console" -serial "file:$results" \
+		-append "$append" </dev/null || status=$?
+	[ "$status" -ne 124 ] || echo "run: QEMU timed out after $timeout s" >&2
+	exit "$status"
+	;;
+demo)
+	echo "Booting $kernel ($release) under QEMU (no KVM: give it a minute)..."
+	# The whole console goes to demo.log; the screen shows the guest's
+	# part from the first command on, without the firmware's chatter.
+	{
+		# shellcheck disable=SC2086 # a command and its arguments
+		$limit qemu-system-x86_64 "$@" -monitor none -serial stdio \
+			-append "$append quiet loglevel=1" </dev/null ||
+			echo "run: QEMU exited with status $?"
+	} | sed -u 's/\r$//' | tee "$out/demo.log" |
+		sed -un '/^=== fortune.ko demo/,/^demo: /p'
+	if ! grep -q '^demo: complete' "$out/demo.log"; then
+		echo "run: the demo failed; the console is in $out/demo.log" >&2
+		exit 1
+	fi
+	;;
+shell)
+	exec qemu-system-x86_64 "$@" -append "$append quiet"
+	;;
+esac
