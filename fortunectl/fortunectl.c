@@ -15,6 +15,10 @@
  * it stood in the file.  Empty cookies (two separators in a row, a leading
  * or trailing separator, a cookie that is one empty line) are skipped.
  *
+ * Every command but "next" opens the file write-only, which takes no
+ * cookie.  Only "stats" works for a user who may not write the file: it
+ * then opens it for reading, which takes (and counts) one cookie.
+ *
  * Exit status: 0 success, 1 failure, 2 bad usage.
  */
 #define _GNU_SOURCE
@@ -77,7 +81,7 @@ static void print_help(void)
 	       "  load FILE...  add each cookie of the fortune files, '-' for\n"
 	       "                standard input; stops at the first refused one\n"
 	       "  stats         print the pot's statistics, one 'name: value'\n"
-	       "                a line\n"
+	       "                per line\n"
 	       "  clear         empty the pot and reset its cursor\n"
 	       "  next          print the next cookie, like cat %s\n"
 	       "\n"
@@ -108,7 +112,8 @@ static int open_pot(int flags)
 		int err = errno;
 
 		fprintf(stderr, "fortunectl: %s: %s%s\n", pot_path,
-			strerror(err), err == ENOENT ?
+			strerror(err),
+			err == ENOENT && !strcmp(pot_path, FORTUNE_PROC_PATH) ?
 			" (is the fortune module loaded?)" : "");
 	}
 	return fd;
