@@ -9,7 +9,8 @@
  *
  * The pot itself (fortune_pot.h) is one vmalloc'd buffer of pot_size bytes.
  * A write copies the user's bytes once, straight into the free room of the
- * pot, and commits them only once they are known to be good.  An open copies
+ * pot, checking for NUL bytes as it goes, and commits them only once they
+ * are known to be good.  An open copies
  * its cookie out, so that reads of any size, pread and lseek see the same
  * bytes whatever happens to the pot meanwhile.
  */
@@ -249,7 +250,7 @@ static int fortune_make_room(const char __user *buf, u32 len)
 static int fortune_add(const char __user *buf, size_t count)
 {
 	size_t len = count;
-	char *room;
+	long copied;
 	char last;
 	int ret;
 
@@ -277,11 +278,14 @@ static int fortune_add(const char __user *buf, size_t count)
 			return ret;
 	}
 
-	/* Copied once, into free room: nothing is stored until pot_push(). */
-	room = pot_room(&pot, len);
-	if (copy_from_user(room, buf, len))
+	/*
+	 * Copied once, into free room, stopping at a NUL byte: nothing is
+	 * stored until pot_push().
+	 */
+	copied = strncpy_from_user(pot_room(&pot, len), buf, len);
+	if (copied < 0)
 		return -EFAULT;
-	if (memchr(room, '\0', len))
+	if (copied < len)
 		return -EINVAL;
 	pot_push(&pot, len);
 	counters.added++;
