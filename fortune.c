@@ -10,9 +10,10 @@
  * The pot itself (fortune_pot.h) is one vmalloc'd buffer of pot_size bytes.
  * A write copies the user's bytes once, straight into the free room of the
  * pot, checking for NUL bytes as it goes, and commits them only once they
- * are known to be good.  An open copies
- * its cookie out, so that reads of any size, pread and lseek see the same
- * bytes whatever happens to the pot meanwhile.
+ * are known to be good; only a write that must evict cookies to fit goes
+ * through a buffer of its own first.  An open copies its cookie out, so
+ * that reads of any size, pread and lseek see the same bytes whatever
+ * happens to the pot meanwhile.
  */
 
 #include <linux/fs.h>
@@ -220,37 +221,55 @@ static loff_t fortune_lseek(struct file *file, loff_t offset, int whence)
 {
 	const struct fortune_cookie *cookie = file->private_data;
 
-	/* Like a regular file: seeking past the end is fine, reading there gives 0. */
+	/* As in a regular file, one may seek past the end and read 0 there. */
 	return generic_file_llseek_size(file, offset, whence, MAX_LFS_FILESIZE,
 					cookie ? cookie->len : 0);
 }
 
 /*
- * Drops the oldest cookies until @len bytes fit.  Unlike everything else a
- * write does, this cannot be taken back, so the cookie is first checked to
- * be readable and free of NUL bytes.
+ * Copies a cookie of @len bytes from @buf to @to, stopping at a NUL byte,
+ * which makes it no cookie at all.
  */
-static int fortune_make_room(const char __user *buf, u32 len)
+static int fortune_copy(char *to, const char __user *buf, u32 len)
 {
-	long size = strnlen_user(buf, len);
+	long copied = strncpy_from_user(to, buf, len);
 
-	if (!size)
+	if (copied < 0)
 		return -EFAULT;
-	if (size <= len)
-		return -EINVAL;
+	return copied < len ? -EINVAL : 0;
+}
 
-	while (len > pot_largest(&pot)) {
-		pot_drop_oldest(&pot);
-		counters.evicted++;
+/*
+ * Drops the oldest cookies until @len bytes fit, and adds the cookie.
+ * Eviction is the one step a failed write could not take back, and the
+ * cookie's text goes where evicted cookies were: so the cookie is first
+ * copied whole into a buffer of its own, and nothing leaves the pot until
+ * the copy has succeeded.
+ */
+static int fortune_add_evicting(const char __user *buf, u32 len)
+{
+	char *copy = kvmalloc(len, GFP_KERNEL_ACCOUNT);
+	int ret;
+
+	if (!copy)
+		return -ENOMEM;
+	ret = fortune_copy(copy, buf, len);
+	if (!ret) {
+		while (len > pot_largest(&pot)) {
+			pot_drop_oldest(&pot);
+			counters.evicted++;
+		}
+		memcpy(pot_room(&pot, len), copy, len);
+		pot_push(&pot, len);
 	}
-	return 0;
+	kvfree(copy);
+	return ret;
 }
 
 /* Adds the cookie that one write(2) of @count bytes at @buf holds. */
 static int fortune_add(const char __user *buf, size_t count)
 {
 	size_t len = count;
-	long copied;
 	char last;
 	int ret;
 
@@ -270,26 +289,15 @@ static int fortune_add(const char __user *buf, size_t count)
 	if (len > pot_max_len(&pot))
 		return -EFBIG;
 
-	if (len > pot_largest(&pot)) {
-		if (!READ_ONCE(evict))
-			return -ENOSPC;
-		ret = fortune_make_room(buf, len);
-		if (ret)
-			return ret;
-	}
+	if (len > pot_largest(&pot))
+		return READ_ONCE(evict) ? fortune_add_evicting(buf, len) :
+					  -ENOSPC;
 
-	/*
-	 * Copied once, into free room, stopping at a NUL byte: nothing is
-	 * stored until pot_push().
-	 */
-	copied = strncpy_from_user(pot_room(&pot, len), buf, len);
-	if (copied < 0)
-		return -EFAULT;
-	if (copied < len)
-		return -EINVAL;
-	pot_push(&pot, len);
-	counters.added++;
-	return 0;
+	/* Copied once, into free room: nothing is stored until pot_push(). */
+	ret = fortune_copy(pot_room(&pot, len), buf, len);
+	if (!ret)
+		pot_push(&pot, len);
+	return ret;
 }
 
 static ssize_t fortune_write(struct file *file, const char __user *buf,
@@ -300,7 +308,9 @@ static ssize_t fortune_write(struct file *file, const char __user *buf,
 	if (mutex_lock_interruptible(&pot_lock))
 		return -EINTR;
 	ret = fortune_add(buf, count);
-	if (ret) {
+	if (!ret) {
+		counters.added++;
+	} else {
 		counters.refused++;
 		if (ret == -ENOSPC && __ratelimit(&full_notice))
 			pr_warn("pot full: %llu writes refused so far\n",

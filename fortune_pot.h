@@ -25,9 +25,11 @@
  * never split, so after evictions the room in use can be fragmented and
  * pot_largest() may be less than size - used - FORTUNE_COOKIE_OVERHEAD.
  *
- *   0                                                               size
- *   | newer text | free | older text | middle gap | older slots | free | newer slots |
- *                       ^oldest                  ^old_top - 8*old_count        ^old_top
+ *   0                                                       size
+ *   | newer | free | older | middle gap | older | free | newer |
+ *   | text  |      | text  |            | slots |      | slots |
+ *                  ^ start of          ^ old_end      ^ old_top
+ *                    the oldest
  */
 #ifndef _FORTUNE_POT_H
 #define _FORTUNE_POT_H
