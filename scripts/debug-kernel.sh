@@ -12,8 +12,8 @@
 # ${FORTUNE_CACHE:-/var/cache/fortune-ko}/debug-kernel-<key>, where the key
 # hashes the fragment, the linux-source-6.1 version and this script, and is
 # done once: a finished build (its stamp is written last) is never redone.
-# An interrupted build resumes where make stopped.  It takes 12-15 minutes
-# on two cores.
+# An interrupted build resumes where make stopped.  A build takes about
+# 8 minutes on two cores and 330 MB of disk.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
