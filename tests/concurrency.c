@@ -154,17 +154,12 @@ static void wait_all(pid_t *pids, size_t count, unsigned int secs)
 	CHECK(!left, "%zu children still running after %u s", left, secs);
 }
 
-/* Runs @call in a child process, whose pid goes to @pid. */
-#define SPAWN(pid, call)			\
-	do {					\
-		(pid) = fork();			\
-		if ((pid) < 0) {		\
-			FAIL("fork: %m");	\
-			return;			\
-		}				\
-		if (!(pid))			\
-			call;			\
-	} while (0)
+/*
+ * Runs @call in a child process, whose pid goes to @pid; 0 (and the test
+ * fails) when there is none.
+ */
+#define SPAWN(pid, call)						\
+	(((pid) = fork()) < 0 ? (FAIL("fork: %m"), 0) : (pid) ? 1 : (call, 1))
 
 /*
  * Reads the whole pot (stats.cookies cookies in a row) and checks it:
@@ -236,27 +231,44 @@ static int check_pot_at(int line, char have[WRITERS][MAX_PER_WRITER])
 static char have[WRITERS][MAX_PER_WRITER];
 
 /*
+ * Loads the module with @params, then WRITERS writers add @per_writer
+ * cookies each while READERS readers take cookies, until all are done;
+ * the stats then go to @st.  0 when the test cannot go on.
+ */
+static int writers_and_readers(const char *params, unsigned int per_writer,
+			       struct fortune_stats *st)
+{
+	pid_t writers[WRITERS], readers[READERS];
+	unsigned int i;
+
+	if (!shared_map() || !LOAD_OK(params))
+		return 0;
+	for (i = 0; i < READERS; i++)
+		if (!SPAWN(readers[i], reader(i)))
+			return 0;
+	for (i = 0; i < WRITERS; i++)
+		if (!SPAWN(writers[i], writer(i, 0, per_writer)))
+			return 0;
+	wait_all(writers, WRITERS, 60);
+	__atomic_store_n(&shared->writers_done, 1, __ATOMIC_RELEASE);
+	wait_all(readers, READERS, 30);
+	if (!CHECK_RET(get_stats(st), 0))
+		return 0;
+	stats_diag("after", st);
+	return 1;
+}
+
+/*
  * 4 writers add 400 cookies each while 4 readers read: a pot big enough
  * for all of them ends up with every one, once.
  */
 static void concurrent_writers_readers_no_lost_no_torn(void)
 {
-	pid_t writers[WRITERS], readers[READERS];
 	const unsigned int per_writer = 400;
 	struct fortune_stats st;
-	unsigned int w, j, i;
+	unsigned int w, j;
 
-	REQUIRE(shared_map());
-	REQUIRE(LOAD_OK("pot_size=1048576"));
-	for (i = 0; i < READERS; i++)
-		SPAWN(readers[i], reader(i));
-	for (w = 0; w < WRITERS; w++)
-		SPAWN(writers[w], writer(w, 0, per_writer));
-	wait_all(writers, WRITERS, 60);
-	__atomic_store_n(&shared->writers_done, 1, __ATOMIC_RELEASE);
-	wait_all(readers, READERS, 30);
-	REQUIRE(CHECK_RET(get_stats(&st), 0));
-	stats_diag("after", &st);
+	REQUIRE(writers_and_readers("pot_size=1048576", per_writer, &st));
 	CHECK_STAT(st, added, WRITERS * per_writer);
 	CHECK_STAT(st, cookies, WRITERS * per_writer);
 	CHECK_STAT(st, refused, 0);
@@ -274,23 +286,12 @@ static void concurrent_writers_readers_no_lost_no_torn(void)
  */
 static void concurrent_long_cookies_no_lost_no_torn(void)
 {
-	pid_t writers[WRITERS], readers[READERS];
 	const unsigned int per_writer = 100;
 	struct fortune_stats st;
-	unsigned int w, j, i;
+	unsigned int w, j;
 
 	long_cookies = 1;
-	REQUIRE(shared_map());
-	REQUIRE(LOAD_OK("pot_size=16777216"));
-	for (i = 0; i < READERS; i++)
-		SPAWN(readers[i], reader(i));
-	for (w = 0; w < WRITERS; w++)
-		SPAWN(writers[w], writer(w, 0, per_writer));
-	wait_all(writers, WRITERS, 60);
-	__atomic_store_n(&shared->writers_done, 1, __ATOMIC_RELEASE);
-	wait_all(readers, READERS, 30);
-	REQUIRE(CHECK_RET(get_stats(&st), 0));
-	stats_diag("after", &st);
+	REQUIRE(writers_and_readers("pot_size=16777216", per_writer, &st));
 	CHECK_STAT(st, added, WRITERS * per_writer);
 	CHECK_STAT(st, cookies, WRITERS * per_writer);
 	CHECK_STAT(st, refused, 0);
@@ -307,22 +308,11 @@ static void concurrent_long_cookies_no_lost_no_torn(void)
  */
 static void concurrent_evict_no_torn(void)
 {
-	pid_t writers[WRITERS], readers[READERS];
 	const unsigned int per_writer = 400;
 	struct fortune_stats st;
 	unsigned int w, j, newest;
 
-	REQUIRE(shared_map());
-	REQUIRE(LOAD_OK("pot_size=16384 evict=Y"));
-	for (w = 0; w < READERS; w++)
-		SPAWN(readers[w], reader(w));
-	for (w = 0; w < WRITERS; w++)
-		SPAWN(writers[w], writer(w, 0, per_writer));
-	wait_all(writers, WRITERS, 60);
-	__atomic_store_n(&shared->writers_done, 1, __ATOMIC_RELEASE);
-	wait_all(readers, READERS, 30);
-	REQUIRE(CHECK_RET(get_stats(&st), 0));
-	stats_diag("after", &st);
+	REQUIRE(writers_and_readers("pot_size=16384 evict=Y", per_writer, &st));
 	CHECK_STAT(st, added, WRITERS * per_writer);
 	CHECK_STAT(st, refused, 0);
 	CHECK_STAT(st, evicted, WRITERS * per_writer - st.cookies);
@@ -379,7 +369,7 @@ static void concurrent_seq_cursor_exact(void)
 		REQUIRE(CHECK_RET(add_str(name), 0));
 	}
 	for (t = 0; t < WRITERS; t++)
-		SPAWN(takers[t], taker(t, 2500));
+		REQUIRE(SPAWN(takers[t], taker(t, 2500)));
 	wait_all(takers, WRITERS, 60);
 	for (i = 0; i < 10; i++) {
 		for (total = 0, t = 0; t < WRITERS; t++)
@@ -447,18 +437,18 @@ static void concurrent_clear_and_stats(void)
 
 	REQUIRE(shared_map());
 	REQUIRE(LOAD_OK("pot_size=1048576"));
-	SPAWN(others[0], reader(0));
-	SPAWN(others[1], reader(1));
-	SPAWN(others[2], clearer());
-	SPAWN(others[3], poller());
-	SPAWN(writers[0], writer(0, 0, 200));
-	SPAWN(writers[1], writer(1, 0, 200));
+	REQUIRE(SPAWN(others[0], reader(0)));
+	REQUIRE(SPAWN(others[1], reader(1)));
+	REQUIRE(SPAWN(others[2], clearer()));
+	REQUIRE(SPAWN(others[3], poller()));
+	REQUIRE(SPAWN(writers[0], writer(0, 0, 200)));
+	REQUIRE(SPAWN(writers[1], writer(1, 0, 200)));
 	wait_all(writers, 2, 60);
 	__atomic_store_n(&shared->stop_clearer, 1, __ATOMIC_RELEASE);
 	wait_all(&others[2], 1, 30);
 
-	SPAWN(writers[0], writer(0, 200, 300));
-	SPAWN(writers[1], writer(1, 200, 300));
+	REQUIRE(SPAWN(writers[0], writer(0, 200, 300)));
+	REQUIRE(SPAWN(writers[1], writer(1, 200, 300)));
 	wait_all(writers, 2, 60);
 	__atomic_store_n(&shared->writers_done, 1, __ATOMIC_RELEASE);
 	wait_all(others, 4, 30);

@@ -83,38 +83,6 @@ static struct knob knobs[] = {
 static int nth_fd = -1;
 static int have[FACILITIES];
 
-static int read_file(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-static int write_file(const char *path, const char *text)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	if (n < 0)
-		return -errno;
-	return 0;
-}
-
 static void knob_path(char *path, size_t size, const struct knob *k)
 {
 	snprintf(path, size, "%s/%s", facility_dir[k->facility], k->name);
@@ -148,8 +116,11 @@ static int faults_setup(char *why, size_t size)
 			continue;
 		knob_path(path, sizeof(path), k);
 		e = read_file(path, k->saved, sizeof(k->saved));
-		if (!e)
+		if (!e) {
+			/* Put back as read, less its newline. */
+			k->saved[strcspn(k->saved, "\n")] = '\0';
 			e = write_file(path, k->value);
+		}
 		if (e) {
 			snprintf(why, size, "%s: %s", path, strerror(-e));
 			return -1;

@@ -1166,19 +1166,13 @@ static int fill_to(unsigned int count)
 	return 1;
 }
 
-/* Sets a run-time parameter: 1 on success. */
+/* Sets a run-time parameter: 1 on success, else the test fails. */
 static int set_param(const char *name, const char *value)
 {
-	char path[128];
-	int fd, ok;
+	int ret = param_write(name, value);
 
-	snprintf(path, sizeof(path), FORTUNE_SYSFS_PARAMS "%s", name);
-	fd = open(path, O_WRONLY);
-	if (!CHECK(fd >= 0, "open %s: %m", path))
-		return 0;
-	ok = CHECK_RET(write(fd, value, strlen(value)), (long)strlen(value));
-	close(fd);
-	return ok;
+	return CHECK(!ret, "writing %s to parameter %s: %s", value, name,
+		     strerror(-ret));
 }
 
 /* The relative costs of what the pot does, with as many cookies as now. */

@@ -9,43 +9,6 @@
 #define _GNU_SOURCE
 #include "testlib.h"
 
-/* Reads /sys/module/fortune/parameters/@name into @buf; 0 or -errno. */
-static int param_read(const char *name, char *buf, size_t size)
-{
-	char path[128];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), FORTUNE_SYSFS_PARAMS "%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
-/* One write(2) of @value to the parameter: 0 or -errno. */
-static int param_write(const char *name, const char *value)
-{
-	char path[128];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), FORTUNE_SYSFS_PARAMS "%s", name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, value, strlen(value));
-	close(fd);
-	if (n < 0)
-		return -errno;
-	return (size_t)n == strlen(value) ? 0 : -EMSGSIZE;
-}
-
 /* Checks that parameter @name reads @want (and a newline). */
 static int check_param_at(int line, const char *name, const char *want)
 {

@@ -5,7 +5,8 @@
  * A runner that gives every test its own process (so that a crash or a hang
  * costs one result, not the document), a deadline, and a module that is
  * unloaded afterwards whatever happened; helpers to load and unload the
- * module, to add, take and count cookies, and to read the kernel log.
+ * module, to read and write small files and the module's parameters, to
+ * add, take and count cookies, and to read the kernel log.
  *
  * Include it first, after defining _GNU_SOURCE.
  */
@@ -309,6 +310,73 @@ static inline int path_exists(const char *path)
 
 /* Loads with @params, or fails the test; use as ASSERT(load_ok(...)). */
 #define LOAD_OK(params)	CHECK_RET(module_load(params), 0)
+
+/* ---- small files and module parameters ---- */
+
+/*
+ * Reads the small file @path with one read(2) of at most @size - 1 bytes
+ * into @buf and ends it with a NUL; a trailing newline is kept.  0 or
+ * -errno; on an error @buf is the empty string.
+ */
+static inline int read_file(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	buf[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+/*
+ * One write(2) of the string @text to @path: 0 when it took all of it,
+ * -EMSGSIZE when it took only part, else -errno.
+ */
+static inline int write_file(const char *path, const char *text)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == strlen(text) ? 0 : -EMSGSIZE;
+}
+
+/*
+ * Reads /sys/module/fortune/parameters/@name into @buf as read_file()
+ * does: its newline is kept.  0 or -errno.
+ */
+static inline int param_read(const char *name, char *buf, size_t size)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), FORTUNE_SYSFS_PARAMS "%s", name);
+	return read_file(path, buf, size);
+}
+
+/*
+ * Writes @value to /sys/module/fortune/parameters/@name as write_file()
+ * does: 0, -EMSGSIZE for a short write, or -errno.
+ */
+static inline int param_write(const char *name, const char *value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), FORTUNE_SYSFS_PARAMS "%s", name);
+	return write_file(path, value);
+}
 
 /* ---- cookies ---- */
 
