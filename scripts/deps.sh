@@ -65,8 +65,11 @@ else
 	sudo=
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Another apt (a second harness, unattended-upgrades) may hold dpkg's lock:
+# wait for it rather than fail.
+lock="-o DPkg::Lock::Timeout=600"
 # shellcheck disable=SC2086 # word splitting of the lists is intended
 {
-	$sudo apt-get update -q >&2
-	$sudo apt-get install -y -q --no-install-recommends $missing >&2
+	$sudo apt-get $lock update -q >&2
+	$sudo apt-get $lock install -y -q --no-install-recommends $missing >&2
 }
