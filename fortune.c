@@ -4,19 +4,23 @@
  *
  * After the fortune module of "Access the Linux kernel using the /proc
  * filesystem" (M. Tim Jones, IBM developerWorks, 2006): every write(2) to
- * /proc/fortune adds one cookie to the pot, and every open(2) for reading
- * takes the next one, which that open file then reads like a small file.
+ * /proc/fortune adds one cookie to the pot, and every file opened for
+ * reading takes the next one (at its first read or lseek), which that file
+ * then reads like a small file.
  *
  * The pot itself (fortune_pot.h) is one vmalloc'd buffer of pot_size bytes.
- * A write copies the user's bytes once, straight into the free room of the
- * pot, checking for NUL bytes as it goes, and commits them only once they
- * are known to be good; only a write that must evict cookies to fit goes
- * through a buffer of its own first.  An open copies its cookie out, so
- * that reads of any size, pread and lseek see the same bytes whatever
- * happens to the pot meanwhile.
+ * A small cookie is copied to the stack before the lock and then into the
+ * pot; a big one goes straight into the pot's free room under the lock,
+ * with page faults disabled, and is committed only once it is known to be
+ * good.  A file copies its cookie out into a snapshot that every file
+ * reading the same cookie shares, so that reads of any size, pread, lseek,
+ * sendfile and splice see the same bytes whatever happens to the pot
+ * meanwhile, and the memory of open files does not grow with their number.
  */
 
+#include <linux/atomic.h>
 #include <linux/fs.h>
+#include <linux/hashtable.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -26,10 +30,12 @@
 #include <linux/proc_fs.h>
 #include <linux/random.h>
 #include <linux/ratelimit.h>
+#include <linux/refcount.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 #include <linux/vmalloc.h>
 
 #include "fortune.h"
@@ -57,24 +63,22 @@ static int order = ORDER_SEQ;
 /* Whether a write that does not fit drops the oldest cookies to make room. */
 static bool evict;
 
-/* Serialises the pot, its cursor and the counters in fortune_stats. */
+/* Serialises the pot, its cursor, the counters and the snapshot table. */
 static DEFINE_MUTEX(pot_lock);
 
 /* The cookies; under pot_lock. */
 static struct fortune_pot pot;
 
-/* The counters of FORTUNE_IOC_STATS (the rest is read off the pot). */
+/*
+ * The counters of FORTUNE_IOC_STATS (the rest is read off the pot), but for
+ * refused writes: a write may be refused before it takes the lock.
+ */
 static struct fortune_stats counters;
+static atomic64_t refused_writes = ATOMIC64_INIT(0);
 
 /* A full pot is worth a line in the log, but not one per refused write. */
 static struct ratelimit_state full_notice =
 	RATELIMIT_STATE_INIT_FLAGS(full_notice, HZ, 1, RATELIMIT_MSG_ON_RELEASE);
-
-/* What one open file reads: its own copy of its cookie and a newline. */
-struct fortune_cookie {
-	size_t len;
-	char text[];
-};
 
 /* Logs a refused parameter value, which sysfs hands over with a newline. */
 static int param_refused(const char *name, const char *val,
@@ -132,8 +136,14 @@ MODULE_PARM_DESC(order,
 
 static int evict_set(const char *val, const struct kernel_param *kp)
 {
-	if (param_set_bool(val, kp))
+	bool on;
+
+	/* As param_set_bool(), but a write that pairs with READ_ONCE(). */
+	if (!val)
+		val = "Y";
+	if (kstrtobool(val, &on))
 		return param_refused("evict", val, "Y, N, 1, 0");
+	WRITE_ONCE(*(bool *)kp->arg, on);
 	return 0;
 }
 
@@ -148,177 +158,413 @@ MODULE_PARM_DESC(evict,
 		 "Y: a write that does not fit drops the oldest cookies; N: it fails with ENOSPC (default)");
 
 /*
- * Takes the next cookie in the current order and copies it out, or returns
- * NULL for an empty pot.  The cursor moves only once the copy is made, so a
- * failed allocation takes nothing.
+ * Snapshots.  A file reads a snapshot of its cookie: the cookie's text and a
+ * newline, copied out of the pot once, so that writes, clears and evictions
+ * cannot change what the file reads.  Files that take the same cookie share
+ * one snapshot, found by the cookie's serial number: the n-th cookie ever
+ * added has serial n, and since cookies leave the pot only from the oldest
+ * end (eviction) or all at once (clear), the pot always holds the newest
+ * pot_count() of them, so the cookie of rank r is serial
+ * added - pot_count() + r.  Serials are never reused, so a snapshot found
+ * by serial is always the right text, even after its cookie left the pot.
+ * The module's memory is thus the pot, plus one snapshot per cookie that
+ * open files read, however many files read it.
  */
-static struct fortune_cookie *fortune_take(void)
+struct fortune_snap {
+	refcount_t ref;		/* open files reading it; under pot_lock at 0 */
+	struct hlist_node node;	/* in snaps, under pot_lock */
+	u64 serial;
+	size_t cap;		/* bytes text[] has room for */
+	size_t len;		/* bytes of text[] the file reads */
+	char text[];
+};
+
+/* The snapshots that open files read, by serial; under pot_lock. */
+static DEFINE_HASHTABLE(snaps, 6);
+
+/* What a file that found the pot empty reads: nothing, ever. */
+static struct fortune_snap nothing;
+
+/*
+ * A snapshot this small is allocated before the lock, on the guess that the
+ * next cookie fits (take_hint); a bigger one only once the lock has said how
+ * big, and one at a time (snap_alloc_lock), so that many files taking one
+ * big cookie at once cannot each allocate a copy of it.
+ */
+#define SNAP_SMALL	(256 - sizeof(struct fortune_snap))
+
+/* Bytes the next take will probably copy; a hint, read without the lock. */
+static u32 take_hint;
+
+/* One allocation of a snapshot bigger than SNAP_SMALL at a time. */
+static DEFINE_MUTEX(snap_alloc_lock);
+
+static struct fortune_snap *snap_alloc(size_t cap)
 {
-	struct fortune_cookie *cookie;
+	struct fortune_snap *snap;
+
+	snap = kvmalloc(struct_size(snap, text, cap),
+			GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (snap)
+		snap->cap = cap;
+	return snap;
+}
+
+static struct fortune_snap *snap_find(u64 serial)
+{
+	struct fortune_snap *snap;
+
+	hash_for_each_possible(snaps, snap, node, serial)
+		if (snap->serial == serial)
+			return snap;
+	return NULL;
+}
+
+/* Drops a file's reference; the last one frees the snapshot. */
+static void snap_put(struct fortune_snap *snap)
+{
+	if (snap == &nothing)
+		return;
+	if (!refcount_dec_and_mutex_lock(&snap->ref, &pot_lock))
+		return;
+	hash_del(&snap->node);
+	mutex_unlock(&pot_lock);
+	kvfree(snap);
+}
+
+/*
+ * Gives @file the next cookie in the current order, or nothing for an empty
+ * pot, unless another thread did first.  Holds no allocation and copies at
+ * most the cookie: it shares the cookie's snapshot if there is one, else
+ * fills *@spare, if that is big enough, and takes it over.  Returns 0 once
+ * the file has its snapshot, else the capacity a spare must have.
+ */
+static size_t fortune_take_locked(struct file *file,
+				  struct fortune_snap **spare)
+{
 	bool random = READ_ONCE(order) == ORDER_RANDOM;
+	struct fortune_snap *snap;
 	const char *text;
+	u32 count = pot_count(&pot);
 	u32 rank, len;
+	u64 serial;
 
 	lockdep_assert_held(&pot_lock);
 
-	if (!pot_count(&pot))
-		return NULL;
-	rank = random ? get_random_u32_below(pot_count(&pot)) :
-			pot_next_rank(&pot);
-	text = pot_cookie(&pot, rank, &len);
-
-	cookie = kvmalloc(struct_size(cookie, text, len + 1),
-			  GFP_KERNEL_ACCOUNT);
-	if (!cookie)
-		return ERR_PTR(-ENOMEM);
-	memcpy(cookie->text, text, len);
-	cookie->text[len] = '\n';
-	cookie->len = len + 1;
-
-	if (!random)
+	if (file->private_data)
+		return 0;
+	if (!count) {
+		/* Pairs with the acquire in fortune_take(). */
+		smp_store_release(&file->private_data, &nothing);
+		return 0;
+	}
+	rank = random ? get_random_u32_below(count) : pot_next_rank(&pot);
+	serial = counters.added - count + rank;
+	snap = snap_find(serial);
+	if (snap) {
+		refcount_inc(&snap->ref);
+	} else {
+		text = pot_cookie(&pot, rank, &len);
+		if (!*spare || (*spare)->cap < (size_t)len + 1)
+			return (size_t)len + 1;
+		snap = *spare;
+		*spare = NULL;
+		memcpy(snap->text, text, len);
+		snap->text[len] = '\n';
+		snap->len = (size_t)len + 1;
+		snap->serial = serial;
+		refcount_set(&snap->ref, 1);
+		hash_add(snaps, &snap->node, serial);
+	}
+	if (!random) {
 		pot_taken(&pot, rank);
+		pot_cookie(&pot, pot_next_rank(&pot), &len);
+		WRITE_ONCE(take_hint, len + 1);
+	}
 	counters.served++;
-	return cookie;
+	/* Pairs with the acquire in fortune_take(): the text is there. */
+	smp_store_release(&file->private_data, snap);
+	return 0;
 }
 
-static int fortune_open(struct inode *inode, struct file *file)
+/*
+ * The snapshot @file reads: taken at its first read, pread, lseek, sendfile
+ * or splice, not at open, so that a file only opened (or used for ioctls)
+ * takes nothing.  A failure (ENOMEM, or a signal while waiting for the lock)
+ * takes nothing and moves no cursor.
+ */
+static struct fortune_snap *fortune_take(struct file *file)
 {
-	struct fortune_cookie *cookie;
+	struct fortune_snap *spare = NULL, *snap;
+	bool serialised = false;
+	size_t need;
+	u32 hint;
 
-	/* Only an open for reading takes a cookie. */
-	if (!(file->f_mode & FMODE_READ))
-		return 0;
-
-	if (mutex_lock_interruptible(&pot_lock))
-		return -EINTR;
-	cookie = fortune_take();
-	mutex_unlock(&pot_lock);
-
-	if (IS_ERR(cookie))
-		return PTR_ERR(cookie);
-	file->private_data = cookie;
-	return 0;
+	/*
+	 * Set once, under the lock; pairs with the release in
+	 * fortune_take_locked(), so that the text is seen with the pointer.
+	 */
+	snap = smp_load_acquire(&file->private_data);
+	if (snap)
+		return snap;
+	hint = READ_ONCE(take_hint);
+	if (hint <= SNAP_SMALL)
+		spare = snap_alloc(SNAP_SMALL);
+	for (;;) {
+		if (mutex_lock_interruptible(&pot_lock)) {
+			snap = ERR_PTR(-ERESTARTSYS);
+			break;
+		}
+		need = fortune_take_locked(file, &spare);
+		mutex_unlock(&pot_lock);
+		if (!need) {
+			snap = file->private_data;
+			break;
+		}
+		kvfree(spare);
+		spare = NULL;
+		if (need > SNAP_SMALL && !serialised) {
+			/* Then look again: another taker may have made it. */
+			if (mutex_lock_interruptible(&snap_alloc_lock)) {
+				snap = ERR_PTR(-ERESTARTSYS);
+				break;
+			}
+			serialised = true;
+			continue;
+		}
+		spare = snap_alloc(max(need, SNAP_SMALL));
+		if (!spare) {
+			snap = ERR_PTR(-ENOMEM);
+			break;
+		}
+	}
+	if (serialised)
+		mutex_unlock(&snap_alloc_lock);
+	kvfree(spare);
+	return snap;
 }
 
 static int fortune_release(struct inode *inode, struct file *file)
 {
-	kvfree(file->private_data);
+	if (file->private_data)
+		snap_put(file->private_data);
 	return 0;
 }
 
-static ssize_t fortune_read(struct file *file, char __user *buf, size_t count,
-			    loff_t *ppos)
+static ssize_t fortune_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	const struct fortune_cookie *cookie = file->private_data;
+	const struct fortune_snap *snap = fortune_take(iocb->ki_filp);
+	loff_t pos = iocb->ki_pos;
+	size_t copied;
 
-	if (!cookie)
+	if (IS_ERR(snap))
+		return PTR_ERR(snap);
+	if (pos >= snap->len || !iov_iter_count(to))
 		return 0;
-	return simple_read_from_buffer(buf, count, ppos, cookie->text,
-				       cookie->len);
+	copied = copy_to_iter(snap->text + pos, snap->len - pos, to);
+	if (!copied)
+		return -EFAULT;
+	iocb->ki_pos = pos + copied;
+	return copied;
 }
 
 static loff_t fortune_lseek(struct file *file, loff_t offset, int whence)
 {
-	const struct fortune_cookie *cookie = file->private_data;
+	const struct fortune_snap *snap = &nothing;
 
+	/* A file open for writing only takes nothing, and is empty. */
+	if (file->f_mode & FMODE_READ) {
+		snap = fortune_take(file);
+		if (IS_ERR(snap))
+			return PTR_ERR(snap);
+	}
 	/* As in a regular file, one may seek past the end and read 0 there. */
 	return generic_file_llseek_size(file, offset, whence, MAX_LFS_FILESIZE,
-					cookie ? cookie->len : 0);
+					snap->len);
 }
 
 /*
- * Copies a cookie of @len bytes from @buf to @to, stopping at a NUL byte,
- * which makes it no cookie at all.
+ * Why a write whose bytes are not a cookie fails: EFAULT if any of its
+ * @count bytes cannot be read, else EINVAL (it holds a NUL byte).  Only
+ * called once something was found wrong, so its cost does not matter.
  */
-static int fortune_copy(char *to, const char __user *buf, u32 len)
+static int fortune_bad_bytes(const char __user *buf, size_t count)
 {
-	long copied = strncpy_from_user(to, buf, len);
+	const char __user *end = buf + count;
+	const char __user *p;
+	char c __maybe_unused;	/* read only to see that it can be */
 
-	if (copied < 0)
+	for (p = buf; p < end; p = PTR_ALIGN(p + 1, PAGE_SIZE))
+		if (get_user(c, p))
+			return -EFAULT;
+	if (get_user(c, end - 1))
 		return -EFAULT;
-	return copied < len ? -EINVAL : 0;
+	return -EINVAL;
 }
 
-/*
- * Drops the oldest cookies until @len bytes fit, and adds the cookie.
- * Eviction is the one step a failed write could not take back, and the
- * cookie's text goes where evicted cookies were: so the cookie is first
- * copied whole into a buffer of its own, and nothing leaves the pot until
- * the copy has succeeded.
- */
-static int fortune_add_evicting(const char __user *buf, u32 len)
-{
-	char *copy = kvmalloc(len, GFP_KERNEL_ACCOUNT);
-	int ret;
+/* Why fortune_store() could not store a cookie under the lock. */
+enum store_again {
+	STORE_FAULT = 1,	/* a page of the buffer is not there */
+	STORE_NUL,		/* the buffer holds a NUL byte */
+	STORE_COPY,		/* evicting needs a copy made first */
+};
 
-	if (!copy)
-		return -ENOMEM;
-	ret = fortune_copy(copy, buf, len);
-	if (!ret) {
+/*
+ * Stores the cookie of @len bytes that @copy holds (already checked) or,
+ * when @copy is NULL, that @buf holds, copied straight into the pot with
+ * page faults disabled, so that the lock is never held across a fault.
+ * Returns 0, -ENOSPC, or an enum store_again for the caller to act on
+ * without the lock.
+ */
+static int fortune_store(const char __user *buf, const char *copy, u32 len)
+{
+	char *room;
+	long copied;
+
+	lockdep_assert_held(&pot_lock);
+
+	if (len > pot_largest(&pot)) {
+		if (!READ_ONCE(evict))
+			return -ENOSPC;
+		if (!copy)
+			return STORE_COPY;
 		while (len > pot_largest(&pot)) {
 			pot_drop_oldest(&pot);
 			counters.evicted++;
 		}
-		memcpy(pot_room(&pot, len), copy, len);
-		pot_push(&pot, len);
+	}
+	room = pot_room(&pot, len);
+	if (copy) {
+		memcpy(room, copy, len);
+	} else {
+		/* One pass: copies, and stops at a NUL byte. */
+		pagefault_disable();
+		copied = strncpy_from_user(room, buf, len);
+		pagefault_enable();
+		if (copied < 0)
+			return STORE_FAULT;
+		if (copied < len)
+			return STORE_NUL;
+	}
+	pot_push(&pot, len);
+	counters.added++;
+	return 0;
+}
+
+/*
+ * Adds a cookie too big for the stack: straight from user memory into the
+ * pot under the lock, or, to evict, through a copy of its own made before
+ * the lock, since eviction is the one step a failed write could not take
+ * back.  A page fault drops the lock, is taken, and the store starts over.
+ */
+static int fortune_add_big(const char __user *buf, size_t count, u32 len)
+{
+	char *copy = NULL;
+	int ret;
+
+	for (;;) {
+		if (mutex_lock_interruptible(&pot_lock)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		ret = fortune_store(buf, copy, len);
+		mutex_unlock(&pot_lock);
+		if (ret == STORE_FAULT) {
+			ret = fortune_bad_bytes(buf, count);
+			if (ret == -EFAULT)
+				break;
+			continue;	/* every page is there now */
+		}
+		if (ret == STORE_NUL) {
+			ret = fortune_bad_bytes(buf, count);
+			break;
+		}
+		if (ret != STORE_COPY)
+			break;
+		copy = kvmalloc(len, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		if (!copy) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (strncpy_from_user(copy, buf, len) != len) {
+			ret = fortune_bad_bytes(buf, count);
+			break;
+		}
 	}
 	kvfree(copy);
+	/* What the pot refused, the bytes may refuse first. */
+	if (ret == -ENOSPC || ret == -ENOMEM) {
+		if (fortune_bad_bytes(buf, count) == -EFAULT)
+			ret = -EFAULT;
+		else if (strnlen_user(buf, len) <= len)
+			ret = -EINVAL;
+	}
 	return ret;
 }
 
-/* Adds the cookie that one write(2) of @count bytes at @buf holds. */
+/*
+ * Adds the cookie that one write(2) of @count bytes at @buf holds.  When
+ * several errors apply, the first of these wins: EINVAL for a count of 0,
+ * EFBIG (decided on the count alone), EFAULT (a byte that cannot be read),
+ * EINVAL (a NUL byte, or nothing but a newline), and only then what
+ * depends on the pot: ENOSPC, or ENOMEM for an evicting write's copy.
+ *
+ * A small cookie is copied onto the stack before the lock: a copy to the
+ * stack is what hardened usercopy checks the most cheaply, a page fault on
+ * the user's buffer then holds no lock, and under the lock only a memcpy
+ * is left.  A big one goes straight into the pot (fortune_add_big()).
+ */
+#define WRITE_SMALL	256
+
 static int fortune_add(const char __user *buf, size_t count)
 {
+	char small[WRITE_SMALL];
 	size_t len = count;
 	char last;
 	int ret;
-
-	lockdep_assert_held(&pot_lock);
 
 	if (!count)
 		return -EINVAL;
 	/* Decided before reading: a count of gigabytes is refused at once. */
 	if (count - 1 > pot_max_len(&pot))
 		return -EFBIG;
-	if (get_user(last, buf + count - 1))
+	if (count > sizeof(small)) {
+		if (get_user(last, buf + count - 1))
+			return -EFAULT;
+		len -= last == '\n';
+		if (len > pot_max_len(&pot))
+			return -EFBIG;
+		return fortune_add_big(buf, count, len);
+	}
+
+	if (copy_from_user(small, buf, count))
 		return -EFAULT;
-	if (last == '\n')
-		len--;
-	if (!len)
+	len -= small[count - 1] == '\n';
+	if (!len || memchr(small, '\0', len))
 		return -EINVAL;
 	if (len > pot_max_len(&pot))
 		return -EFBIG;
-
-	if (len > pot_largest(&pot))
-		return READ_ONCE(evict) ? fortune_add_evicting(buf, len) :
-					  -ENOSPC;
-
-	/* Copied once, into free room: nothing is stored until pot_push(). */
-	ret = fortune_copy(pot_room(&pot, len), buf, len);
-	if (!ret)
-		pot_push(&pot, len);
+	if (mutex_lock_interruptible(&pot_lock))
+		return -ERESTARTSYS;
+	ret = fortune_store(buf, small, len);
+	mutex_unlock(&pot_lock);
 	return ret;
 }
 
 static ssize_t fortune_write(struct file *file, const char __user *buf,
 			     size_t count, loff_t *ppos)
 {
-	int ret;
+	int ret = fortune_add(buf, count);
+	u64 refused;
 
-	if (mutex_lock_interruptible(&pot_lock))
-		return -EINTR;
-	ret = fortune_add(buf, count);
-	if (!ret) {
-		counters.added++;
-	} else {
-		counters.refused++;
-		if (ret == -ENOSPC && __ratelimit(&full_notice))
-			pr_warn("pot full: %llu writes refused so far\n",
-				counters.refused);
-	}
-	mutex_unlock(&pot_lock);
-
-	return ret ? ret : count;
+	if (!ret)
+		return count;
+	if (ret == -ERESTARTSYS)
+		return ret;
+	refused = atomic64_inc_return(&refused_writes);
+	if (ret == -ENOSPC && __ratelimit(&full_notice))
+		pr_warn("pot full: %llu writes refused so far\n", refused);
+	return ret;
 }
 
 static long fortune_ioctl_stats(void __user *arg)
@@ -326,8 +572,9 @@ static long fortune_ioctl_stats(void __user *arg)
 	struct fortune_stats stats;
 
 	if (mutex_lock_interruptible(&pot_lock))
-		return -EINTR;
+		return -ERESTARTSYS;
 	stats = counters;
+	stats.refused = atomic64_read(&refused_writes);
 	stats.capacity = pot.size;
 	stats.used = pot.used;
 	stats.cookies = pot_count(&pot);
@@ -347,7 +594,7 @@ static long fortune_ioctl(struct file *file, unsigned int cmd,
 		if (!(file->f_mode & FMODE_WRITE))
 			return -EBADF;
 		if (mutex_lock_interruptible(&pot_lock))
-			return -EINTR;
+			return -ERESTARTSYS;
 		pot_clear(&pot);
 		mutex_unlock(&pot_lock);
 		return 0;
@@ -357,8 +604,7 @@ static long fortune_ioctl(struct file *file, unsigned int cmd,
 }
 
 static const struct proc_ops fortune_proc_ops = {
-	.proc_open		= fortune_open,
-	.proc_read		= fortune_read,
+	.proc_read_iter		= fortune_read_iter,
 	.proc_write		= fortune_write,
 	.proc_lseek		= fortune_lseek,
 	.proc_release		= fortune_release,
@@ -398,6 +644,8 @@ static void __exit fortune_exit(void)
 	/* Waits for callers still inside, and releases files still open. */
 	remove_proc_entry("fortune", NULL);
 	vfree(pot.mem);
+	/* Every file was released, and with it every snapshot. */
+	WARN_ON(!hash_empty(snaps));
 	pr_info("unloaded: %llu cookies added, %llu served\n", counters.added,
 		counters.served);
 }

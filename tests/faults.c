@@ -8,8 +8,9 @@
  *
  *  - a load (finit_module) fails with a clean errno and leaves no
  *    /proc/fortune, no /sys/module/fortune, no line in /proc/modules;
- *  - an open for reading fails with ENOMEM and takes no cookie: the stats
- *    do not move and the next open gets the cookie that was next;
+ *  - the first read of a file, which takes its cookie, fails with ENOMEM
+ *    and takes no cookie (the stats do not move and the next file gets the
+ *    cookie that was next), or with EFAULT after taking it;
  *  - a write succeeds whole or fails with the pot as it was;
  *  - kmemleak finds nothing new afterwards.
  *
@@ -403,6 +404,8 @@ static char *open_cookie[3];
 static size_t open_len[3];
 /* The one the next open takes. */
 static unsigned int open_next;
+/* Where a first read puts its one byte. */
+static char sink_buf[1];
 
 /* Takes a cookie with no fault armed: it must be the next one. */
 static int take_next(void)
@@ -414,8 +417,11 @@ static int take_next(void)
 }
 
 /*
- * Opens at fault point 1, 2, 3... with cookie @target next each time, until
- * an open gets through without reaching the armed point.
+ * Opens a file and makes its first read, which takes the cookie, fail at
+ * fault point 1, 2, 3... with cookie @target next each time, until a read
+ * gets through without reaching the armed point.  A failed allocation
+ * (ENOMEM) takes nothing; a failed copy to user memory (EFAULT) comes after
+ * the take, so the file has its cookie and reads it on the next try.
  */
 static void open_round(int ctl, unsigned int target)
 {
@@ -425,14 +431,20 @@ static void open_round(int ctl, unsigned int target)
 	char label[64];
 	unsigned int n;
 	int fd, err, injected, which;
+	ssize_t r;
 
 	for (n = 1; n <= MAX_POINTS; n++) {
+		struct blob got;
+		int ret;
+
 		while (open_next != target)
 			REQUIRE(take_next());
 		ASSERT(!ioctl(ctl, FORTUNE_IOC_STATS, &st0), "stats: %m");
+		fd = open(FORTUNE_PROC_PATH, O_RDONLY | O_CLOEXEC);
+		ASSERT(fd >= 0, "open: %m");
 		fired_read(&before);
 		ASSERT(!arm(n), "arming fail-nth");
-		fd = open(FORTUNE_PROC_PATH, O_RDONLY | O_CLOEXEC);
+		r = read(fd, sink_buf, 1);
 		err = errno;
 		injected = disarm();
 		fired_read(&after);
@@ -443,46 +455,52 @@ static void open_round(int ctl, unsigned int target)
 			if (which >= 0)
 				t.by[which]++;
 		}
-		if (fd >= 0) {
-			struct blob got;
-			int ret = read_all(fd, &got, 4096);
-
+		if (r == 1 || (r < 0 && err == EFAULT && which == USERCOPY)) {
+			/* Taken: the file reads its cookie from the start. */
+			ASSERT(lseek(fd, 0, SEEK_SET) == 0, "lseek: %m");
+			ret = read_all(fd, &got, 4096);
 			close(fd);
 			ASSERT(!ret && blob_is_cookie(&got, open_cookie[target],
 						      open_len[target]),
-			       "the open %s fault point %u read the wrong cookie",
+			       "the read %s fault point %u read the wrong cookie",
 			       injected ? "past" : "before", n);
 			blob_free(&got);
 			open_next = (target + 1) % 3;
 			if (!injected)
 				break;
-			t.survived++;
+			if (r == 1)
+				t.survived++;
+			else
+				t.failed++;
 			continue;
 		}
-		ASSERT(injected, "open with no failure: %s",
-		       strerrorname_np(err));
+		close(fd);
+		ASSERT(injected, "first read with no failure: %s",
+		       r < 0 ? strerrorname_np(err) : "returned 0");
 		t.failed++;
-		ASSERT(err == errno_for(which),
-		       "open failing at fault point %u (%s) gave %s, want %s",
+		ASSERT(r < 0 && err == errno_for(which),
+		       "first read failing at fault point %u (%s) gave %s, want %s",
 		       n, which >= 0 ? facility_name[which] : "unknown",
-		       strerrorname_np(err), strerrorname_np(errno_for(which)));
+		       r < 0 ? strerrorname_np(err) : "no error",
+		       strerrorname_np(errno_for(which)));
 		ASSERT(!ioctl(ctl, FORTUNE_IOC_STATS, &st1), "stats: %m");
 		ASSERT(!memcmp(&st0, &st1, sizeof(st0)),
-		       "open failing at fault point %u changed the stats (served %llu -> %llu)",
+		       "first read failing at fault point %u changed the stats (served %llu -> %llu)",
 		       n, (unsigned long long)st0.served,
 		       (unsigned long long)st1.served);
 		/* The cursor did not move: a normal open gets @target. */
 		REQUIRE(take_next());
 	}
-	ASSERT(n <= MAX_POINTS, "open still failing after %u points", n - 1);
-	snprintf(label, sizeof(label), "open of a %zu-byte cookie",
+	ASSERT(n <= MAX_POINTS, "first read still failing after %u points",
+	       n - 1);
+	snprintf(label, sizeof(label), "first read of a %zu-byte cookie",
 		 open_len[target]);
 	tally_diag(label, &t);
 	CHECK(t.failed > 0, "no fault point made the %s fail", label);
 }
 
 /*
- * (b) An open that fails at any fault point takes no cookie: the stats stay
+ * (b) A first read that fails at any fault point takes no cookie: the stats stay
  * as they were and a normal open then gets the cookie that was next.  Done
  * with each cookie next in turn, the middle one longer than a page.
  */
@@ -708,7 +726,7 @@ static void test_leaks(void)
 
 static const struct test_case tests[] = {
 	{ "a load failing at any fault point leaves nothing", test_load, 1200 },
-	{ "an open failing at any fault point takes no cookie", test_open, 600 },
+	{ "a first read failing at any fault point takes no cookie", test_open, 600 },
 	{ "a write at any fault point is all or nothing", test_write, 600 },
 	{ "an evicting write at any fault point is all or nothing",
 	  test_evicting_write, 600 },
