@@ -1,24 +1,37 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Kernel provider "debug" (see scripts/kernels.conf): builds Debian's
-# linux-source-6.1 with `make tinyconfig` plus scripts/debug.config (KASAN,
-# UBSAN, lockdep, kmemleak, fault injection, KUnit) and prints
+#	scripts/debug-kernel.sh [FRAGMENT]
+#
+# Kernel provider "debug" and "kcsan" (see scripts/kernels.conf): builds
+# Debian's linux-source-6.1 with `make tinyconfig` plus FRAGMENT, by default
+# scripts/debug.config (KASAN, UBSAN, lockdep, kmemleak, fault injection,
+# KUnit); scripts/kcsan.config is the data-race detector's.  It prints
 #
 #	image=<bzImage to boot>
 #	kdir=<build tree for make -C KDIR M=... modules>
 #
 # on standard output; progress goes to standard error.  The build lives in
-# ${FORTUNE_CACHE:-/var/cache/fortune-ko}/debug-kernel-<key>, where the key
-# hashes the fragment, the linux-source-6.1 version and this script, and is
-# done once: a finished build (its stamp is written last) is never redone.
-# An interrupted build resumes where make stopped.  A build takes about
-# 8 minutes on two cores and 330 MB of disk.
+# ${FORTUNE_CACHE:-/var/cache/fortune-ko}/NAME-kernel-<key>, NAME being the
+# fragment's file name without .config, where the key hashes the fragment,
+# the linux-source-6.1 version and this script, and is done once: a
+# finished build (its stamp is written last) is never redone.  An
+# interrupted build resumes where make stopped.  A build takes about
+# 8 minutes on two cores and 330 MB of disk; one build runs at a time.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${FORTUNE_CACHE:-/var/cache/fortune-ko}
-fragment=$here/debug.config
+fragment=${1:-$here/debug.config}
+case $fragment in
+/*) ;;
+*) fragment=$(pwd)/$fragment ;;
+esac
+[ -f "$fragment" ] || {
+	echo "debug-kernel: no config fragment $fragment" >&2
+	exit 1
+}
+name=$(basename "$fragment" .config)
 
 say() {
 	echo "debug-kernel: $*" >&2
@@ -100,7 +113,7 @@ src=$("$here/linux-source.sh")
 version=$(dpkg-query -W -f '${Version}' linux-source-6.1)
 key=$({ cat "$fragment"; echo "$version"; cat "$here/debug-kernel.sh"; } |
 	sha256sum | cut -c1-16)
-out=$cache/debug-kernel-$key
+out=$cache/$name-kernel-$key
 stamp=$out/.complete
 
 mkdir -p "$cache"
