@@ -160,36 +160,41 @@ MODULE_PARM_DESC(evict,
 /*
  * Snapshots.  A file reads a snapshot of its cookie: the cookie's text and a
  * newline, copied out of the pot once, so that writes, clears and evictions
- * cannot change what the file reads.  Files that take the same cookie share
- * one snapshot, found by the cookie's serial number: the n-th cookie ever
- * added has serial n, and since cookies leave the pot only from the oldest
- * end (eviction) or all at once (clear), the pot always holds the newest
+ * cannot change what the file reads.
+ *
+ * A small snapshot (SNAP_SMALL bytes at most) is the file's own: it is part
+ * of the constant an open file costs, and the file frees it without the
+ * lock.  A bigger one is shared by every file that takes the same cookie,
+ * found by the cookie's serial number: the n-th cookie ever added has
+ * serial n, and since cookies leave the pot only from the oldest end
+ * (eviction) or all at once (clear), the pot always holds the newest
  * pot_count() of them, so the cookie of rank r is serial
  * added - pot_count() + r.  Serials are never reused, so a snapshot found
  * by serial is always the right text, even after its cookie left the pot.
- * The module's memory is thus the pot, plus one snapshot per cookie that
- * open files read, however many files read it.
+ * The module's memory is thus the pot, plus at most 256 bytes per open
+ * file, plus one snapshot per big cookie that open files read, however
+ * many files read it.
  */
 struct fortune_snap {
-	refcount_t ref;		/* open files reading it; under pot_lock at 0 */
-	struct hlist_node node;	/* in snaps, under pot_lock */
+	refcount_t ref;		/* files reading it; under pot_lock at 0 */
+	struct hlist_node node;	/* in snaps if shared, under pot_lock */
 	u64 serial;
 	size_t cap;		/* bytes text[] has room for */
 	size_t len;		/* bytes of text[] the file reads */
 	char text[];
 };
 
-/* The snapshots that open files read, by serial; under pot_lock. */
+/* The shared snapshots that open files read, by serial; under pot_lock. */
 static DEFINE_HASHTABLE(snaps, 6);
 
 /* What a file that found the pot empty reads: nothing, ever. */
 static struct fortune_snap nothing;
 
 /*
- * A snapshot this small is allocated before the lock, on the guess that the
- * next cookie fits (take_hint); a bigger one only once the lock has said how
- * big, and one at a time (snap_alloc_lock), so that many files taking one
- * big cookie at once cannot each allocate a copy of it.
+ * A snapshot this small is a file's own, and is allocated before the lock,
+ * on the guess that the next cookie fits (take_hint); a bigger one only once
+ * the lock has said how big, and one at a time (snap_alloc_lock), so that
+ * many files taking one big cookie at once cannot each allocate a copy.
  */
 #define SNAP_SMALL	(256 - sizeof(struct fortune_snap))
 
@@ -205,8 +210,10 @@ static struct fortune_snap *snap_alloc(size_t cap)
 
 	snap = kvmalloc(struct_size(snap, text, cap),
 			GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (snap)
+	if (snap) {
 		snap->cap = cap;
+		INIT_HLIST_NODE(&snap->node);
+	}
 	return snap;
 }
 
@@ -225,6 +232,11 @@ static void snap_put(struct fortune_snap *snap)
 {
 	if (snap == &nothing)
 		return;
+	/* Only shared ones are hashed, and they stay so until freed. */
+	if (hlist_unhashed(&snap->node)) {
+		kvfree(snap);
+		return;
+	}
 	if (!refcount_dec_and_mutex_lock(&snap->ref, &pot_lock))
 		return;
 	hash_del(&snap->node);
@@ -234,8 +246,8 @@ static void snap_put(struct fortune_snap *snap)
 
 /*
  * Gives @file the next cookie in the current order, or nothing for an empty
- * pot, unless another thread did first.  Holds no allocation and copies at
- * most the cookie: it shares the cookie's snapshot if there is one, else
+ * pot, unless another thread did first.  Makes no allocation and copies at
+ * most the cookie: it shares a big cookie's snapshot if there is one, else
  * fills *@spare, if that is big enough, and takes it over.  Returns 0 once
  * the file has its snapshot, else the capacity a spare must have.
  */
@@ -260,11 +272,11 @@ static size_t fortune_take_locked(struct file *file,
 	}
 	rank = random ? get_random_u32_below(count) : pot_next_rank(&pot);
 	serial = counters.added - count + rank;
-	snap = snap_find(serial);
+	text = pot_cookie(&pot, rank, &len);
+	snap = len + 1 > SNAP_SMALL ? snap_find(serial) : NULL;
 	if (snap) {
 		refcount_inc(&snap->ref);
 	} else {
-		text = pot_cookie(&pot, rank, &len);
 		if (!*spare || (*spare)->cap < (size_t)len + 1)
 			return (size_t)len + 1;
 		snap = *spare;
@@ -274,12 +286,15 @@ static size_t fortune_take_locked(struct file *file,
 		snap->len = (size_t)len + 1;
 		snap->serial = serial;
 		refcount_set(&snap->ref, 1);
-		hash_add(snaps, &snap->node, serial);
+		if (len + 1 > SNAP_SMALL)
+			hash_add(snaps, &snap->node, serial);
 	}
 	if (!random) {
 		pot_taken(&pot, rank);
+		/* Written only when it changes: other CPUs read its line. */
 		pot_cookie(&pot, pot_next_rank(&pot), &len);
-		WRITE_ONCE(take_hint, len + 1);
+		if (take_hint != len + 1)
+			WRITE_ONCE(take_hint, len + 1);
 	}
 	counters.served++;
 	/* Pairs with the acquire in fortune_take(): the text is there. */
@@ -520,6 +535,7 @@ static int fortune_add(const char __user *buf, size_t count)
 {
 	char small[WRITE_SMALL];
 	size_t len = count;
+	long copied;
 	char last;
 	int ret;
 
@@ -537,10 +553,14 @@ static int fortune_add(const char __user *buf, size_t count)
 		return fortune_add_big(buf, count, len);
 	}
 
-	if (copy_from_user(small, buf, count))
+	/* One pass, a word at a time: copies, and stops at a NUL byte. */
+	copied = strncpy_from_user(small, buf, count);
+	if (copied < 0)
 		return -EFAULT;
+	if (copied < count)
+		return fortune_bad_bytes(buf, count);
 	len -= small[count - 1] == '\n';
-	if (!len || memchr(small, '\0', len))
+	if (!len)
 		return -EINVAL;
 	if (len > pot_max_len(&pot))
 		return -EFBIG;

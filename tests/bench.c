@@ -22,6 +22,7 @@
  *	time NAME US ITERATIONS MEAN	microseconds per operation
  *	curve SERIES STORED US MEAN	the same, by cookies stored
  *	readers FILE N OPS_PER_S	N processes taking at once, in total
+ *	size SERIES BYTES US MEAN	the cost against the cookie's size
  *	value NAME NUMBER		anything else
  *	error TEXT			a measurement that could not be made
  *
@@ -34,6 +35,11 @@
  * each of them.  The first point (1 stored) is measured
  * once more at the end, as SERIES_again, so that the host can bracket what
  * drifted in between.
+ *
+ * The size series: take (open, read to the end, close, with one cookie of
+ * BYTES stored), write (a clear, then a write of BYTES) and floor
+ * (/proc/version, alongside); with the suffix _before, the same for the
+ * module as it was before (BEFORE_PATH), when scripts/bench.sh built it.
  *
  * Progress goes to standard error (the guest's console).
  */
@@ -60,6 +66,8 @@
 #include "fortune.h"
 
 #define MODULE_PATH	"/lib/fortune/fortune.ko"
+/* The module as it was before, if scripts/bench.sh put it there. */
+#define BEFORE_PATH	"/lib/fortune/fortune-before.ko"
 #define PARAMS_DIR	"/sys/module/fortune/parameters/"
 #define FORTUNECTL	"/usr/bin/fortunectl"
 #define FORTUNES_DIR	"/usr/share/games/fortunes"
@@ -89,6 +97,15 @@ static const unsigned long curve_points[] = {
 };
 
 static const unsigned int reader_counts[] = { 1, 2, 4 };
+
+/* The cookie sizes the cost against size is drawn at, 1 byte to 1 MiB. */
+static const unsigned long size_points[] = {
+	1, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576,
+};
+
+#define SIZE_MAX_POINT	1048576
+/* Holds the biggest cookie twice over, with room for the overhead. */
+#define SIZE_POT	(4u << 20)
 
 /* Where reads land; big enough for any cookie this program stores. */
 static char sink[4096];
@@ -148,9 +165,12 @@ static void pin(int cpu)
 
 /* ---- the module ---- */
 
+/* Which fortune.ko load() loads: NULL for $FORTUNE_KO or MODULE_PATH. */
+static const char *module_path;
+
 static int module_load(const char *params)
 {
-	const char *path = getenv("FORTUNE_KO");
+	const char *path = module_path ? module_path : getenv("FORTUNE_KO");
 	int fd, ret = 0;
 
 	fd = open(path && *path ? path : MODULE_PATH, O_RDONLY | O_CLOEXEC);
@@ -503,6 +523,42 @@ static int op_take(void *ctx)
 	return 0;
 }
 
+/* Where reads of whole big cookies land. */
+static char big_sink[SIZE_MAX_POINT + 1];
+
+/* Taking a cookie and reading all of it: open, read to the end, close. */
+static int op_take_all(void *ctx)
+{
+	int fd = open(ctx, O_RDONLY | O_CLOEXEC);
+	ssize_t n, total = 0;
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, big_sink, sizeof(big_sink))) > 0)
+		total += n;
+	close(fd);
+	if (n < 0 || !total) {
+		if (!n)
+			errno = ENODATA;
+		return -1;
+	}
+	return 0;
+}
+
+/* What op_write_sized() writes: SIZE_MAX_POINT bytes, no NUL, no newline. */
+static char *size_text;
+static unsigned long size_len;
+
+/* Empties the pot, then adds one cookie of size_len bytes. */
+static int op_write_sized(void *ctx)
+{
+	(void)ctx;
+	if (ioctl(pot_fd, FORTUNE_IOC_CLEAR))
+		return -1;
+	return write(pot_fd, size_text, size_len) == (ssize_t)size_len ?
+	       0 : -1;
+}
+
 /* What op_write() writes: a cookie made by make_cookie(). */
 static char write_text[COOKIE_LEN + 1];
 
@@ -628,6 +684,60 @@ static void bench_curve(void)
 	if (pot_clear() || pot_fill(1) < 0)
 		return;
 	measure_takes(1, "_again");
+}
+
+/*
+ * The cost against the cookie's size, with the module at @path (NULL: the
+ * one under test): taking and reading a cookie of each size, and writing
+ * one, interleaved with /proc/version; series names end in @suffix.
+ */
+static void bench_sizes(const char *path, const char *suffix)
+{
+	static const char * const series[] = { "take", "write", "floor" };
+	const struct op ops[] = {
+		{ .name = "take_all", .run = op_take_all,
+		  .ctx = FORTUNE_PROC_PATH },
+		{ .name = "write_sized", .run = op_write_sized },
+		{ .name = "take_version", .run = op_take,
+		  .ctx = "/proc/version" },
+	};
+	struct timing best[ARRAY_SIZE(ops)];
+	char params[64];
+	unsigned int i, k;
+
+	if (!size_text) {
+		size_text = malloc(SIZE_MAX_POINT);
+		if (!size_text) {
+			report_error("no memory for the size series");
+			return;
+		}
+		for (i = 0; i < SIZE_MAX_POINT; i++)
+			size_text[i] = 'a' + i % 26;
+	}
+	module_path = path;
+	snprintf(params, sizeof(params), "pot_size=%u", SIZE_POT);
+	if (load(params))
+		goto out;
+	if (pot_open())
+		goto out_unload;
+	for (i = 0; i < ARRAY_SIZE(size_points); i++) {
+		size_len = size_points[i];
+		progress("timing %lu-byte cookies%s", size_len, suffix);
+		if (op_write_sized(NULL)) {
+			report_error("writing a %lu-byte cookie: %m", size_len);
+			break;
+		}
+		if (measure_set(ops, ARRAY_SIZE(ops), best, NULL))
+			break;
+		for (k = 0; k < ARRAY_SIZE(ops); k++)
+			printf("size %s%s %lu %.4f %.4f\n", series[k], suffix,
+			       size_len, best[k].median, best[k].mean);
+	}
+	pot_close();
+out_unload:
+	unload();
+out:
+	module_path = NULL;
 }
 
 /* Bytes of the pot a 64-byte cookie uses beyond its text. */
@@ -988,6 +1098,9 @@ int main(void)
 	for (i = 0; i < ARRAY_SIZE(curve_points); i++)
 		bench_evict_point(curve_points[i], "");
 	bench_evict_point(1, "_again");
+	bench_sizes(NULL, "");
+	if (!access(BEFORE_PATH, R_OK))
+		bench_sizes(BEFORE_PATH, "_before");
 
 	printf("info seconds %.1f\n", now() - start);
 	printf("# end\n");
