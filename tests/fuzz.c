@@ -10,7 +10,7 @@
  *
  * Each phase loads the module with other parameters and draws from its own
  * generator, seeded from SEED, so a single-process phase repeats exactly
- * (but for which cookie an open in random order gets).  The multi-process
+ * (but for which cookie a take in random order gets).  The multi-process
  * phase repeats each process's operations, but not how they interleave.
  *
  * In the single-process phases a model of the pot predicts every answer:
@@ -301,6 +301,7 @@ struct open_file {
 	char *data;		/* what it reads: cookie and newline */
 	size_t size;
 	off_t pos;
+	int taken;		/* its first read, pread or lseek happened */
 };
 
 static struct open_file files[MAX_OPEN];
@@ -600,8 +601,6 @@ static int op_open(void)
 	static const int modes[] = { O_RDONLY, O_RDONLY, O_RDWR, O_WRONLY };
 	int mode = modes[rnd(ARRAY_SIZE(modes))];
 	struct open_file *f;
-	struct cookie *c = NULL;
-	ssize_t n;
 
 	if (nfiles == MAX_OPEN)
 		close_file(rnd(nfiles));
@@ -616,15 +615,28 @@ static int op_open(void)
 		return -1;
 	}
 	nfiles++;
-	if (mode == O_WRONLY)
-		return check_stats();
+	/* A file takes its cookie at its first read, pread or lseek. */
+	return check_stats();
+}
 
+/*
+ * A file open for reading takes its cookie at its first read, pread or
+ * lseek: the model takes it just before.  In random order, which cookie it
+ * gets is found by reading it all without moving (a pread, which takes it).
+ */
+static int take_now(struct open_file *f)
+{
+	struct cookie *c = NULL;
+	ssize_t n;
+
+	if (f->taken || f->mode == O_WRONLY)
+		return 0;
+	f->taken = 1;
 	if (m.random) {
-		/* Which cookie it took: read it all without moving. */
 		n = pread(f->fd, arena, ARENA_SIZE, 0);
 		if (n < 0 || (n > 0 && find_cookie(arena, n) < 0) ||
 		    (!n && m.count)) {
-			oops("a random open read %zd bytes, not a cookie of the pot (%zu cookies)",
+			oops("a random take read %zd bytes, not a cookie of the pot (%zu cookies)",
 			     n, m.count);
 			return -1;
 		}
@@ -644,7 +656,7 @@ static int op_open(void)
 		f->data[c->len] = '\n';
 		m.st.served++;
 	}
-	return check_stats();
+	return 0;
 }
 
 /*
@@ -706,14 +718,19 @@ static size_t some_chunk(const struct open_file *f)
 static int op_read(void)
 {
 	struct open_file *f = &files[rnd(nfiles)];
-	size_t chunk = some_chunk(f);
+	int negative = !rnd(12);	/* a pread at -1: EINVAL, takes nothing */
+	size_t chunk;
 	const char *how;
-	char *dst = some_buffer(chunk, &how);
+	char *dst;
 	off_t pos;
 	ssize_t ret;
 	int err;
 
-	if (rnd(3)) {
+	if (!negative && take_now(f))
+		return -1;
+	chunk = some_chunk(f);
+	dst = some_buffer(chunk, &how);
+	if (!negative && rnd(3)) {
 		note("read %zu bytes at %lld of %zu, buffer %s", chunk,
 		     (long long)f->pos, f->size, how);
 		ret = read(f->fd, dst, chunk);
@@ -724,7 +741,7 @@ static int op_read(void)
 			f->pos += ret;
 		return 0;
 	}
-	pos = (off_t)rnd(f->size + 4) - 1;
+	pos = negative ? -1 : (off_t)rnd(f->size + 3);
 	note("pread %zu bytes at %lld of %zu, buffer %s", chunk,
 	     (long long)pos, f->size, how);
 	ret = pread(f->fd, dst, chunk, pos);
@@ -752,6 +769,8 @@ static int op_read_rest(void)
 	uint64_t chunks = rnd64();
 	ssize_t ret;
 
+	if (take_now(f))
+		return -1;
 	note("read the rest from %lld of %zu", (long long)f->pos, f->size);
 	do {
 		size_t chunk, at;
@@ -776,10 +795,13 @@ static int op_lseek(void)
 	static const char * const names[] = { "SEEK_SET", "SEEK_CUR",
 					      "SEEK_END" };
 	struct open_file *f = &files[rnd(nfiles)];
-	size_t size = f->mode == O_WRONLY ? 0 : f->size;
 	int whence = rnd(3);
 	off_t off, target;
+	size_t size;
 
+	if (take_now(f))
+		return -1;
+	size = f->mode == O_WRONLY ? 0 : f->size;
 	off = (off_t)rnd(2 * size + 5) - (off_t)size - 2;
 	target = off + (whence == SEEK_SET ? 0 :
 			whence == SEEK_CUR ? f->pos : (off_t)size);

@@ -620,6 +620,15 @@ static void take_errno_precedence(void)
 	text[10] = '\0';
 	WRITE_FAILS(text, 600, EFBIG);
 	WRITE_FAILS(NULL, 600, EFBIG);
+	/*
+	 * EFBIG is decided on the count and the last byte: 505 bytes never
+	 * fit (504 at most), unless the last is a newline, which is dropped.
+	 */
+	text[504] = 'x';
+	WRITE_FAILS(text, 505, EFBIG);
+	text[504] = '\n';
+	WRITE_FAILS(text, 505, EINVAL);
+	text[504] = 'x';
 	/* A NUL byte beats ENOSPC: small (200) and big (400) cookies. */
 	WRITE_FAILS(text, 200, EINVAL);
 	WRITE_FAILS(text, 400, EINVAL);
