@@ -15,6 +15,19 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 marker="fortune-ko: suite complete"
 
+# FORTUNE_KERNELS first: a misspelt name should not wait for the rest.
+kernels=$(awk '$1 !~ /^#/ && NF >= 2 { print $1 }' scripts/kernels.conf)
+if [ -n "${FORTUNE_KERNELS:-}" ]; then
+	for k in $FORTUNE_KERNELS; do
+		echo "$kernels" | grep -qx "$k" || {
+			echo "check: no kernel '$k' in scripts/kernels.conf" \
+				"(there are: $(echo "$kernels" | tr '\n' ' '))" >&2
+			exit 2
+		}
+	done
+	kernels=$FORTUNE_KERNELS
+fi
+
 scripts/deps.sh
 export FORTUNE_DEPS_DONE=1
 mkdir -p build/host
@@ -64,17 +77,6 @@ for test in tests/host/*.sh; do
 	report "$name" $(($(date +%s) - start)) "$extra"
 	[ "$f" -eq 0 ] || echo "  its log: $top/$log"
 done
-
-kernels=$(awk '$1 !~ /^#/ && NF >= 2 { print $1 }' scripts/kernels.conf)
-if [ -n "${FORTUNE_KERNELS:-}" ]; then
-	for k in $FORTUNE_KERNELS; do
-		echo "$kernels" | grep -qx "$k" || {
-			echo "check: no kernel '$k' in scripts/kernels.conf" >&2
-			exit 2
-		}
-	done
-	kernels=$FORTUNE_KERNELS
-fi
 
 # Fetching Debian's kernels, headers and release roots waits on the
 # network and dpkg, booting waits on the CPU: fetch the later kernels in

@@ -94,12 +94,18 @@ if [ -n "$root" ] && [ -f "$root/boot/vmlinuz-$release" ] &&
 fi
 if [ "$dir" != "$root" ] && [ ! -f "$dir/.unpacked" ]; then
 	echo "debian-kernel: fetching $image_pkg $version ($suite $arch)" >&2
-	download "$dir" "$image_pkg=$version"
+	# Newer images keep the kernel itself in linux-binary-RELEASE.
+	binary=$($apt_suite apt-cache depends "$image_pkg=$version" |
+		awk '$1 == "Depends:" && $2 ~ /^linux-binary-/ { print $2 "='"$version"'" }')
+	# shellcheck disable=SC2086 # none, or one word per package
+	download "$dir" "$image_pkg=$version" $binary
 	rm -rf "$dir.new"
 	mkdir -p "$dir.new"
 	# Only /boot is needed: the guest loads no module of the image's own.
-	dpkg-deb --fsys-tarfile "$dir.tmp/${image_pkg}_"*.deb |
-		tar -xf - -C "$dir.new" ./boot
+	for deb in "$dir.tmp"/*.deb; do
+		dpkg-deb --fsys-tarfile "$deb" |
+			tar -xf - -C "$dir.new" ./boot 2>/dev/null || true
+	done
 	rm -rf "$dir.tmp"
 	touch "$dir.new/.unpacked"
 	rm -rf "$dir"

@@ -38,19 +38,22 @@ fi
 # and i386 modules): on the host, gcc-aarch64-linux-gnu and gcc-multilib
 # conflict.  linux-headers-amd64 brings the common headers and linux-kbuild
 # that Debian's arm64 headers, unpacked beside them, share.
+# headers FLAVOUR: the headers package linux-headers-FLAVOUR points at.
+# The metapackage itself is not installed: a mirror may lack it.
+headers() {
+	$apt_suite apt-cache depends "linux-headers-$1=$headers_version" |
+		awk '$1 == "Depends:" && $2 ~ /^linux-headers-/ {
+			print $2 "='"$headers_version"'"; exit }'
+}
 case $suite in
 bookworm)
-	packages="linux-headers-amd64=$headers_version gcc-aarch64-linux-gnu"
-	packages="$packages libc6-dev-arm64-cross"
+	packages="$(headers amd64) gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
 	;;
 trixie)
-	packages="linux-headers-amd64=$headers_version"
-	packages="$packages linux-headers-rt-amd64=$headers_version"
-	packages="$packages gcc-aarch64-linux-gnu"
+	packages="$(headers amd64) $(headers rt-amd64) gcc-aarch64-linux-gnu"
 	;;
 *)
-	packages="linux-headers-amd64=$headers_version"
-	packages="$packages linux-headers-rt-amd64=$headers_version"
+	packages="$(headers amd64) $(headers rt-amd64)"
 	;;
 esac
 key=$suite-amd64_gcc-${gcc_version}_linux-$headers_version

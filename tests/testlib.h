@@ -181,8 +181,13 @@ static inline void sleep_ms(unsigned int ms)
 static inline int run_one(const struct test_case *test)
 {
 	unsigned int timeout = test->timeout ? test->timeout : 30;
+	/* Set by scripts/run.sh where QEMU translates another architecture. */
+	const char *scale = getenv("FORTUNE_TIMEOUT_SCALE");
 	int status = 0;
 	pid_t pid;
+
+	if (scale && atoi(scale) > 1)
+		timeout *= atoi(scale);
 
 	pid = fork();
 	if (pid < 0) {
