@@ -101,10 +101,12 @@ if [ "$dir" != "$root" ] && [ ! -f "$dir/.unpacked" ]; then
 	download "$dir" "$image_pkg=$version" $binary
 	rm -rf "$dir.new"
 	mkdir -p "$dir.new"
-	# Only /boot is needed: the guest loads no module of the image's own.
+	# Only the kernel is needed: the guest loads no module of the
+	# image's own.  It is in /boot, or (newer) /usr/lib/modules/RELEASE.
 	for deb in "$dir.tmp"/*.deb; do
 		dpkg-deb --fsys-tarfile "$deb" |
-			tar -xf - -C "$dir.new" ./boot 2>/dev/null || true
+			tar -xf - -C "$dir.new" --wildcards ./boot \
+				"./usr/lib/modules/*/vmlinuz" 2>/dev/null || true
 	done
 	rm -rf "$dir.tmp"
 	touch "$dir.new/.unpacked"
@@ -113,7 +115,7 @@ if [ "$dir" != "$root" ] && [ ! -f "$dir/.unpacked" ]; then
 fi
 
 image=$dir/boot/vmlinuz-$release
-[ -f "$image" ] || image=$dir/boot/vmlinux-$release
+[ -f "$image" ] || image=$dir/usr/lib/modules/$release/vmlinuz
 [ -f "$image" ] || {
 	echo "debian-kernel: no kernel image for $release in $image_pkg" >&2
 	exit 1

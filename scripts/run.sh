@@ -100,12 +100,18 @@ if [ -n "$cross" ] && [ -z "$root" ] && ! command -v "${cross}gcc" >/dev/null; t
 fi
 if [ -n "$root" ]; then
 	# Inside the release's own root, with its own compiler: the module is
-	# copied in and the objects copied out, so nothing is mounted.
+	# copied in and the objects copied out.  Newer objtool reads /proc: it
+	# is mounted in a mount namespace of the build's own, which takes the
+	# mount away with it however the build ends.
 	inside=$(mktemp -d "$root/tmp/fortune.XXXXXX")
 	trap 'rm -rf "$inside"' EXIT
 	cp "$out/module/"* "$inside/"
 	status=0
-	chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	# shellcheck disable=SC2016 # $1 and $2 are the inner shell's
+	unshare --mount --propagation private sh -c \
+		'mount -t proc proc "$1/proc" && root=$1 && shift &&
+		 exec chroot "$root" "$@"' sh "$root" \
+		/usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME=/tmp make -C "$kdir" M="${inside#"$root"}" "$@" \
 		>"$out/build.log" 2>&1 || status=$?
 	[ "$status" -ne 0 ] || cp "$inside/"*.ko "$out/module/"

@@ -358,6 +358,12 @@ static void write_efbig_never_fits(void)
  * A count of 2 GiB is refused before a byte is read: the buffer holds 16
  * readable bytes and then unmapped memory, so reading would give EFAULT.
  */
+#ifdef __LP64__
+#define LOW_MAP_ADDR	(1UL << 40)
+#else
+/* A 32-bit program's space ends at 3 GiB (or 4 GiB on a 64-bit kernel). */
+#define LOW_MAP_ADDR	(1UL << 28)
+#endif
 static void write_efbig_2gib_without_reading(void)
 {
 	const size_t huge = (size_t)2 << 30;
@@ -368,7 +374,7 @@ static void write_efbig_2gib_without_reading(void)
 
 	REQUIRE(error_test_setup("", &s));
 	/* Low in the address space, so that buf + 2 GiB is still user space. */
-	map = mmap((void *)(1UL << 40), 2 * PAGE, PROT_READ | PROT_WRITE,
+	map = mmap((void *)LOW_MAP_ADDR, 2 * PAGE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	ASSERT(map != MAP_FAILED, "mmap: %m");
 	ASSERT(!munmap(map + PAGE, PAGE), "munmap: %m");
