@@ -97,8 +97,11 @@ if [ "$dir" != "$root" ] && [ ! -f "$dir/.unpacked" ]; then
 	# Newer images keep the kernel itself in linux-binary-RELEASE.
 	binary=$($apt_suite apt-cache depends "$image_pkg=$version" |
 		awk '$1 == "Depends:" && $2 ~ /^linux-binary-/ { print $2 "='"$version"'" }')
+	# A mirror may lack the signed image: the unsigned one is the same
+	# kernel.
 	# shellcheck disable=SC2086 # none, or one word per package
-	download "$dir" "$image_pkg=$version" $binary
+	download "$dir" "$image_pkg=$version" $binary ||
+		download "$dir" "$image_pkg-unsigned=$version" $binary
 	rm -rf "$dir.new"
 	mkdir -p "$dir.new"
 	# Only the kernel is needed: the guest loads no module of the
