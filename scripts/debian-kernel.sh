@@ -101,7 +101,12 @@ if [ "$dir" != "$root" ] && [ ! -f "$dir/.unpacked" ]; then
 	# kernel.
 	# shellcheck disable=SC2086 # none, or one word per package
 	download "$dir" "$image_pkg=$version" $binary ||
-		download "$dir" "$image_pkg-unsigned=$version" $binary
+		download "$dir" "$image_pkg-unsigned=$version" $binary || {
+		echo "debian-kernel: Debian $suite $arch lists $image_pkg" \
+			"$version but the mirror serves neither it nor its" \
+			"-unsigned twin" >&2
+		exit 1
+	}
 	rm -rf "$dir.new"
 	mkdir -p "$dir.new"
 	# Only the kernel is needed: the guest loads no module of the
