@@ -18,8 +18,10 @@
  * so that no patch level slips through.  Kbuild says the same in one line
  * before compiling anything.
  */
+#ifndef __CHECKER__	/* sparse cannot evaluate it; the compiler does */
 #if !__has_include("linux/minmax.h")
 #error "fortune needs Linux 5.10 or later (<linux/minmax.h>)"
+#endif
 #endif
 
 /*
