@@ -448,6 +448,12 @@ static char *half_mapped(const char *text, size_t valid)
 	return map + PAGE - valid;
 }
 
+/* Where the kernel's text is: above user space on x86-64 and i386. */
+#ifdef __LP64__
+#define KERNEL_ADDR	0xffffffff81000000UL
+#else
+#define KERNEL_ADDR	0xc1000000UL
+#endif
 static void write_efault_bad_pointer(void)
 {
 	struct snapshot s;
@@ -463,7 +469,7 @@ static void write_efault_bad_pointer(void)
 	WRITE_FAILS(map, 1, EFAULT);
 	CHECK_UNCHANGED(&s, 1);
 	/* A kernel address is no better (refused before the module sees it). */
-	WRITE_FAILS((void *)0xffffffff81000000UL, 10, EFAULT);
+	WRITE_FAILS((void *)KERNEL_ADDR, 10, EFAULT);
 	CHECK_UNCHANGED(&s, 0);
 	snapshot_free(&s);
 
