@@ -39,6 +39,7 @@
 #include <linux/vmalloc.h>
 
 #include "fortune.h"
+#include "fortune_compat.h"
 #include "fortune_pot.h"
 
 #define POT_SIZE_MIN	64
@@ -671,13 +672,21 @@ static int __init fortune_init(void)
 {
 	char *mem;
 
-	/* Not worth draining the machine's memory to find out. */
-	if (pot_size > totalram_pages() << PAGE_SHIFT)
+	/*
+	 * Not worth draining the machine's memory to find out.  In 64 bits:
+	 * a 32-bit kernel with PAE can have 4 GiB of RAM or more.
+	 */
+	if (pot_size > (u64)totalram_pages() << PAGE_SHIFT) {
+		pr_err("pot_size=%u is more than the machine's RAM\n",
+		       pot_size);
 		return -ENOMEM;
+	}
 	mem = __vmalloc(pot_size, GFP_KERNEL | __GFP_NOWARN |
 			__GFP_RETRY_MAYFAIL);
-	if (!mem)
+	if (!mem) {
+		pr_err("cannot allocate a pot of %u bytes\n", pot_size);
 		return -ENOMEM;
+	}
 	pot_init(&pot, mem, pot_size);
 
 	if (!proc_create("fortune", 0644, NULL, &fortune_proc_ops))

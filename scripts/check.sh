@@ -15,6 +15,19 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 marker="fortune-ko: suite complete"
 
+# FORTUNE_KERNELS first: a misspelt name should not wait for the rest.
+kernels=$(awk '$1 !~ /^#/ && NF >= 2 { print $1 }' scripts/kernels.conf)
+if [ -n "${FORTUNE_KERNELS:-}" ]; then
+	for k in $FORTUNE_KERNELS; do
+		echo "$kernels" | grep -qx "$k" || {
+			echo "check: no kernel '$k' in scripts/kernels.conf" \
+				"(there are: $(echo "$kernels" | tr '\n' ' '))" >&2
+			exit 2
+		}
+	done
+	kernels=$FORTUNE_KERNELS
+fi
+
 scripts/deps.sh
 export FORTUNE_DEPS_DONE=1
 mkdir -p build/host
@@ -65,19 +78,34 @@ for test in tests/host/*.sh; do
 	[ "$f" -eq 0 ] || echo "  its log: $top/$log"
 done
 
-kernels=$(awk '$1 !~ /^#/ && NF >= 2 { print $1 }' scripts/kernels.conf)
-if [ -n "${FORTUNE_KERNELS:-}" ]; then
-	for k in $FORTUNE_KERNELS; do
-		echo "$kernels" | grep -qx "$k" || {
-			echo "check: no kernel '$k' in scripts/kernels.conf" >&2
-			exit 2
-		}
+# Fetching Debian's kernels, headers and release roots waits on the
+# network and dpkg, booting waits on the CPU: fetch the later kernels in
+# the background while the earlier ones boot.  One fetch at a time, in
+# the order of the list; each kernel's boot waits for its own fetch.
+mkdir -p build/prefetch
+rm -f build/prefetch/*
+(
+	for k in $kernels; do
+		line=$(awk -v k="$k" '$1 == k { print; exit }' scripts/kernels.conf)
+		# shellcheck disable=SC2086 # the line is NAME COMMAND ARGS...
+		set -- ${line#*[[:space:]]}
+		case $1 in
+		*/debian-kernel.sh)
+			"$@" >/dev/null 2>"build/prefetch/$k.log" || true
+			;;
+		esac
+		touch "build/prefetch/$k.done"
 	done
-	kernels=$FORTUNE_KERNELS
-fi
+) </dev/null &
+prefetch=$!
+trap 'kill "$prefetch" 2>/dev/null || true' EXIT
 
 for k in $kernels; do
 	out=build/$k
+	while [ ! -f "build/prefetch/$k.done" ] &&
+		kill -0 "$prefetch" 2>/dev/null; do
+		sleep 2
+	done
 	start=$(date +%s)
 	status=0
 	scripts/run.sh check "$k" || status=$?

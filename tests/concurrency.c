@@ -129,10 +129,13 @@ static void reader(unsigned int r)
 	_exit(0);
 }
 
-/* Waits for every process in @pids (0 = none) to exit 0, within @secs. */
+/*
+ * Waits for every process in @pids (0 = none) to exit 0, within @secs
+ * (stretched where QEMU translates another architecture).
+ */
 static void wait_all(pid_t *pids, size_t count, unsigned int secs)
 {
-	double deadline = now() + secs;
+	double deadline = now() + (secs *= time_scale());
 	size_t i, left = 0;
 
 	for (i = 0; i < count; i++)

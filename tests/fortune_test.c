@@ -12,6 +12,7 @@
 #include "testlib.h"
 
 #include <grp.h>
+#include <limits.h>
 
 #define PAGE	4096
 
@@ -359,9 +360,17 @@ static void write_efbig_never_fits(void)
  * A count of 2 GiB is refused before a byte is read: the buffer holds 16
  * readable bytes and then unmapped memory, so reading would give EFAULT.
  */
+#ifdef __LP64__
+#define LOW_MAP_ADDR	(1UL << 40)
+#else
+/* A 32-bit program's space ends at 3 GiB (or 4 GiB on a 64-bit kernel). */
+#define LOW_MAP_ADDR	(1UL << 28)
+#endif
 static void write_efbig_2gib_without_reading(void)
 {
-	const size_t huge = (size_t)2 << 30;
+	/* Just under 2 GiB for a 32-bit program: the VFS refuses more. */
+	const size_t huge = sizeof(size_t) > 4 ? (size_t)2 << 30 :
+				(size_t)SSIZE_MAX + 1 - PAGE;
 	struct snapshot s;
 	double start;
 	char *map;
@@ -369,7 +378,7 @@ static void write_efbig_2gib_without_reading(void)
 
 	REQUIRE(error_test_setup("", &s));
 	/* Low in the address space, so that buf + 2 GiB is still user space. */
-	map = mmap((void *)(1UL << 40), 2 * PAGE, PROT_READ | PROT_WRITE,
+	map = mmap((void *)LOW_MAP_ADDR, 2 * PAGE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	ASSERT(map != MAP_FAILED, "mmap: %m");
 	ASSERT(!munmap(map + PAGE, PAGE), "munmap: %m");
@@ -440,6 +449,12 @@ static char *half_mapped(const char *text, size_t valid)
 	return map + PAGE - valid;
 }
 
+/* Where the kernel's text is: above user space on x86-64 and i386. */
+#ifdef __LP64__
+#define KERNEL_ADDR	0xffffffff81000000UL
+#else
+#define KERNEL_ADDR	0xc1000000UL
+#endif
 static void write_efault_bad_pointer(void)
 {
 	struct snapshot s;
@@ -455,7 +470,7 @@ static void write_efault_bad_pointer(void)
 	WRITE_FAILS(map, 1, EFAULT);
 	CHECK_UNCHANGED(&s, 1);
 	/* A kernel address is no better (refused before the module sees it). */
-	WRITE_FAILS((void *)0xffffffff81000000UL, 10, EFAULT);
+	WRITE_FAILS((void *)KERNEL_ADDR, 10, EFAULT);
 	CHECK_UNCHANGED(&s, 0);
 	snapshot_free(&s);
 

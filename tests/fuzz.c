@@ -139,7 +139,12 @@ static int arena_setup(void)
 	char *base;
 
 	page = sysconf(_SC_PAGESIZE);
-	base = mmap(NULL, ARENA_SIZE + 2 * page, PROT_NONE,
+	/*
+	 * Low in the address space (a hint), so that the arena plus the 2 GiB
+	 * of a huge write is still user space: near the top, the VFS would
+	 * answer EFAULT before the module sees the count (arm64, i386).
+	 */
+	base = mmap((void *)(1UL << 28), ARENA_SIZE + 2 * page, PROT_NONE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (base == MAP_FAILED)
 		return -errno;
@@ -562,7 +567,8 @@ static int op_write(void)
 /* A count of gigabytes is refused before a byte is read. */
 static int op_huge_write(void)
 {
-	size_t count = (size_t)1 << (28 + rnd(4));
+	/* Up to 2 GiB; a 32-bit VFS refuses more than SSIZE_MAX itself. */
+	size_t count = (size_t)1 << (28 + rnd(sizeof(size_t) > 4 ? 4 : 3));
 	ssize_t ret;
 
 	note("write of %zu bytes", count);

@@ -241,6 +241,29 @@ static void param_pot_size_1g_enomem(void)
 	CHECK_TAKE("still working");
 }
 
+/*
+ * A 32-bit kernel with PAE can have more than 4 GiB of RAM.  Its RAM
+ * counted in bytes in an unsigned long wraps to RAM - 4 GiB, and a check
+ * against that refused any pot bigger than the remainder.  Where the
+ * guest's RAM is just over 4 GiB (scripts/run.sh gives the i386 guest
+ * that), a pot of 16 MiB is bigger than the remainder and must load.
+ */
+#define BIG_RAM_POT (16ULL << 20)
+static void param_pot_size_over_4g_ram(void)
+{
+	unsigned long long total = mem_total();
+
+	if (total <= (4ULL << 30))
+		SKIP("MemTotal is %llu bytes: no more than 4 GiB to wrap",
+		     total);
+	if (total - (4ULL << 30) >= BIG_RAM_POT)
+		SKIP("MemTotal is %llu bytes: too far over 4 GiB to show a wrap",
+		     total);
+	REQUIRE(LOAD_OK("pot_size=16777216"));
+	CHECK_RET(add_str("a pot bigger than RAM - 4 GiB"), 0);
+	CHECK_TAKE("a pot bigger than RAM - 4 GiB");
+}
+
 static void param_order_values(void)
 {
 	REQUIRE(LOAD_OK("order=seq"));
@@ -430,6 +453,7 @@ static const struct test_case tests[] = {
 	TEST(param_pot_size_out_of_range_einval),
 	TEST(param_pot_size_not_a_number_einval),
 	TEST(param_pot_size_1g_enomem),
+	TEST(param_pot_size_over_4g_ram),
 	TEST(param_order_values),
 	TEST(param_evict_values),
 	TEST(param_all_at_load),

@@ -177,10 +177,22 @@ static inline void sleep_ms(unsigned int ms)
 		;
 }
 
+/*
+ * How many times longer than on x86-64 a time limit should be: set by
+ * scripts/run.sh where QEMU translates another architecture.
+ */
+static inline unsigned int time_scale(void)
+{
+	const char *scale = getenv("FORTUNE_TIMEOUT_SCALE");
+
+	return scale && atoi(scale) > 1 ? (unsigned int)atoi(scale) : 1;
+}
+
 /* Runs one test in a process group of its own; returns its wait status. */
 static inline int run_one(const struct test_case *test)
 {
-	unsigned int timeout = test->timeout ? test->timeout : 30;
+	unsigned int timeout = (test->timeout ? test->timeout : 30) *
+			       time_scale();
 	int status = 0;
 	pid_t pid;
 

@@ -43,7 +43,7 @@ progress() {
 }
 
 module_files=
-for f in fortune.c fortune.h fortune_pot.h fortune_kunit.c; do
+for f in fortune.c fortune.h fortune_compat.h fortune_pot.h fortune_kunit.c; do
 	[ ! -f "$f" ] || module_files="$module_files $f"
 done
 
