@@ -53,18 +53,35 @@ version() {
 		awk '$1 == "Version:" { print $2; exit }'
 }
 
-# The metapackage's image.  apt-suite.sh refreshes the lists if the
-# metapackage is unknown, and says on one line what it cannot use.
-image_pkg=$($apt_suite apt-cache depends "$meta" 2>/dev/null |
-	awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }') || true
-[ -n "$image_pkg" ] || {
+# The metapackage's images, newest first: one line "IMAGE VERSION" for
+# each version of the metapackage that SUITE lists.  apt-suite.sh refreshes
+# the lists if the metapackage is unknown, and says on one line what it
+# cannot use.
+candidates() {
+	$apt_suite apt-cache madison "$meta" 2>/dev/null |
+		awk -F' *[|] *' '{ print $2 }' | while read -r mv; do
+		img=$($apt_suite apt-cache depends "$meta=$mv" 2>/dev/null |
+			awk '$1 == "Depends:" && $2 ~ /^linux-image-/ {
+				print $2; exit }') || true
+		[ -z "$img" ] || echo "$img $(version "$img")"
+	done
+}
+# Asked first on its own: an unknown metapackage makes apt-suite.sh
+# refresh the lists (a kernel published since) before it gives up.
+$apt_suite apt-cache depends "$meta" >/dev/null 2>&1 || true
+list=$(candidates) || true
+[ -n "$list" ] || {
 	echo "debian-kernel: Debian $suite serves no $meta for $arch" >&2
 	exit 1
 }
-version=$(version "$image_pkg")
-release=${image_pkg#linux-image-}
-# Debian's unsigned images have their own package name.
-release=${release%-unsigned}
+set_candidate() {
+	image_pkg=$1 version=$2
+	release=${image_pkg#linux-image-}
+	# Debian's unsigned images have their own package name.
+	release=${release%-unsigned}
+}
+# shellcheck disable=SC2046 # IMAGE VERSION, two words
+set_candidate $(echo "$list" | head -n 1)
 
 # download DIR PKG=VERSION...: download these .debs into DIR.tmp (the
 # caller unpacks them and marks DIR complete).
@@ -82,17 +99,9 @@ bookworm-amd64 | bookworm-i386) ;;
 *) root=$("$here/debian-root.sh" "$suite") ;;
 esac
 
-dir=$cache/kernels/${image_pkg}_$version
-[ "$arch" = amd64 ] || dir=${dir}_$arch
-# A release's newer headers depend on their image, so its root may hold
-# the very image already.
-# shellcheck disable=SC2016 # dpkg-query's format, not the shell's
-if [ -n "$root" ] && [ -f "$root/boot/vmlinuz-$release" ] &&
-	[ "$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f '${Version}' \
-		"$image_pkg" 2>/dev/null)" = "$version" ]; then
-	dir=$root
-fi
-if [ "$dir" != "$root" ] && [ ! -f "$dir/.unpacked" ]; then
+# fetch_image: download and unpack the candidate image into $dir, or
+# fail if the mirror serves neither it nor its -unsigned twin.
+fetch_image() {
 	echo "debian-kernel: fetching $image_pkg $version ($suite $arch)" >&2
 	# Newer images keep the kernel itself in linux-binary-RELEASE.
 	binary=$($apt_suite apt-cache depends "$image_pkg=$version" |
@@ -101,12 +110,8 @@ if [ "$dir" != "$root" ] && [ ! -f "$dir/.unpacked" ]; then
 	# kernel.
 	# shellcheck disable=SC2086 # none, or one word per package
 	download "$dir" "$image_pkg=$version" $binary ||
-		download "$dir" "$image_pkg-unsigned=$version" $binary || {
-		echo "debian-kernel: Debian $suite $arch lists $image_pkg" \
-			"$version but the mirror serves neither it nor its" \
-			"-unsigned twin" >&2
-		exit 1
-	}
+		download "$dir" "$image_pkg-unsigned=$version" $binary ||
+		return 1
 	rm -rf "$dir.new"
 	mkdir -p "$dir.new"
 	# Only the kernel is needed: the guest loads no module of the
@@ -120,7 +125,38 @@ if [ "$dir" != "$root" ] && [ ! -f "$dir/.unpacked" ]; then
 	touch "$dir.new/.unpacked"
 	rm -rf "$dir"
 	mv "$dir.new" "$dir" 2>/dev/null || rm -rf "$dir.new"
-fi
+}
+
+# The newest image the mirror really serves: an archive can list an image
+# whose file is missing (seen for bullseye-security's rt image), and then
+# the metapackage's previous version (the point release's) stands in.
+while :; do
+	dir=$cache/kernels/${image_pkg}_$version
+	[ "$arch" = amd64 ] || dir=${dir}_$arch
+	# A release's newer headers depend on their image, so its root may
+	# hold the very image already.
+	# shellcheck disable=SC2016 # dpkg-query's format, not the shell's
+	if [ -n "$root" ] && [ -f "$root/boot/vmlinuz-$release" ] &&
+		[ "$(dpkg-query --admindir="$root/var/lib/dpkg" -W \
+			-f '${Version}' "$image_pkg" 2>/dev/null)" = "$version" ]; then
+		dir=$root
+		break
+	fi
+	[ ! -f "$dir/.unpacked" ] || break
+	fetch_image && break
+	rm -rf "$dir.tmp"
+	list=$(echo "$list" | sed 1d)
+	[ -n "$list" ] || {
+		echo "debian-kernel: Debian $suite $arch lists $meta's images" \
+			"but the mirror serves none of them" >&2
+		exit 1
+	}
+	failed="$image_pkg $version"
+	# shellcheck disable=SC2046 # IMAGE VERSION, two words
+	set_candidate $(echo "$list" | head -n 1)
+	echo "debian-kernel: the mirror does not serve $failed;" \
+		"taking $image_pkg $version instead" >&2
+done
 
 image=$dir/boot/vmlinuz-$release
 [ -f "$image" ] || image=$dir/usr/lib/modules/$release/vmlinuz
@@ -192,6 +228,17 @@ bookworm-i386)
 				rm -rf "$root$kdir.new.$$"
 			rm -rf "$tmp"
 		}
+	fi
+	if [ "$arch" = amd64 ] && [ ! -f "$root$kdir/Makefile" ]; then
+		# An older image than the root was made for (the mirror did
+		# not serve the newest): its headers, from the same release.
+		echo "debian-kernel: installing linux-headers-$release" \
+			"$version in the $suite root" >&2
+		chroot "$root" /usr/bin/env -i \
+			PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends \
+			"linux-headers-$release=$version" >&2 || true
 	fi
 	[ -f "$root$kdir/Makefile" ] || {
 		echo "debian-kernel: no $kdir in the $suite root $root" >&2
