@@ -262,7 +262,7 @@ static void pot_run(void)
 #ifndef POT_SIZE
 	__CPROVER_assume(size >= POT_MIN_SIZE && size <= POT_MAX_SIZE);
 	mem = malloc(size);
-	__CPROVER_assume(mem != NULL);
+	__CPROVER_assume(mem);
 #endif
 	pot_init(&pot, mem, size);
 	/*

@@ -7,7 +7,9 @@
 #ifndef _PROOF_LINUX_MINMAX_H
 #define _PROOF_LINUX_MINMAX_H
 
-#define min(a, b)	((a) < (b) ? (a) : (b))
-#define max(a, b)	((a) > (b) ? (a) : (b))
+#define min(a, b)	({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); \
+			   _a < _b ? _a : _b; })
+#define max(a, b)	({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); \
+			   _a > _b ? _a : _b; })
 
 #endif /* _PROOF_LINUX_MINMAX_H */
