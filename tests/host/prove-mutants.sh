@@ -72,7 +72,8 @@ for m in $mutants; do
 	start=$(date +%s)
 	status=0
 	make -s -C "$top/proofs/$harness" prove POT_DIR="$dir" \
-		POT_OPS="$(ops_for "$m")" >>"$log" 2>&1 || status=$?
+		POT_OPS="$(ops_for "$m")" CBMC_EXTRA=--stop-on-fail \
+		>>"$log" 2>&1 || status=$?
 	secs=$(($(date +%s) - start))
 	grep -E '^\[.*: FAILURE$' "$log" | head -n 5 | sed "s/^/# $m: /"
 	if [ "$status" -ne 0 ] && grep -q '^VERIFICATION FAILED' "$log" &&
