@@ -75,7 +75,8 @@ for m in $mutants; do
 		POT_OPS="$(ops_for "$m")" CBMC_EXTRA=--stop-on-fail \
 		>>"$log" 2>&1 || status=$?
 	secs=$(($(date +%s) - start))
-	grep -E '^\[.*: FAILURE$' "$log" | head -n 5 | sed "s/^/# $m: /"
+	# The property the counterexample violates.
+	grep -A 3 '^Violated property:' "$log" | head -n 4 | sed "s/^/# $m: /"
 	if [ "$status" -ne 0 ] && grep -q '^VERIFICATION FAILED' "$log" &&
 		grep -q '^Counterexample:' "$log"; then
 		echo "ok $n $m is rejected, with a counterexample, in $secs s"
