@@ -15,7 +15,7 @@ KRELEASE = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
 CFLAGS	?= -O2 -g
 USER_CFLAGS = -Wall -Wextra -Werror -I$(CURDIR)
 
-.PHONY: all modules fortunectl clean install uninstall check demo vm bench lint
+.PHONY: all modules fortunectl clean install uninstall check demo vm bench lint prove
 
 all: modules fortunectl
 
@@ -57,3 +57,7 @@ bench:
 
 lint:
 	scripts/lint.sh
+
+# CBMC on the pot (proofs/), then on three planted bugs, which must fail.
+prove:
+	tests/host/prove.sh && tests/host/prove-mutants.sh

@@ -126,6 +126,39 @@ static void pot_evict_keeps_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, take_seq(test, pot, 8), 'e');
 }
 
+/*
+ * The eviction bound the README states and proofs/ proves: an evicting
+ * write of len bytes drops a cookie only while the texts it has dropped add
+ * up to less than 2 * len.  Here, the case found in review: 100 cookies of
+ * 10 bytes (1,800 bytes used) leave a gap of 2,296 bytes between texts and
+ * slots; a write of 2,290 bytes needs 2,298, and each dropped cookie frees
+ * only 10 bytes of text where the next text could go, so it drops all 100
+ * (1,000 bytes of text, within the bound), where the byte count needs one.
+ */
+static void pot_evict_bound(struct kunit *test)
+{
+	struct fortune_pot *pot = new_pot(test, 4096);
+	u32 len = 2290, dropped = 0, dropped_text = 0, n;
+
+	for (n = 0; n < 100; n++)
+		add(test, pot, 'a' + n % 26, 10);
+	KUNIT_EXPECT_EQ(test, pot->used, 1800);
+	KUNIT_EXPECT_LT(test, pot_largest(pot), len);
+	/* The byte count is 2 bytes short: dropping one cookie would do. */
+	KUNIT_EXPECT_EQ(test, pot->used + len + POT_SLOT_SIZE, 4096 + 2);
+	while (len > pot_largest(pot)) {
+		KUNIT_ASSERT_GT(test, pot_count(pot), 0);
+		KUNIT_EXPECT_LT(test, dropped_text, 2 * len);
+		dropped_text += pot_slot(pot, 0).len;
+		pot_drop_oldest(pot);
+		dropped++;
+	}
+	KUNIT_EXPECT_EQ(test, dropped, 100);
+	add(test, pot, 'z', len);
+	KUNIT_EXPECT_EQ(test, pot_count(pot), 1);
+	KUNIT_EXPECT_EQ(test, cookie_byte(test, pot, 0, len), 'z');
+}
+
 static void pot_clear_resets(struct kunit *test)
 {
 	struct fortune_pot *pot = new_pot(test, 100);
@@ -205,6 +238,7 @@ static struct kunit_case fortune_pot_cases[] = {
 	KUNIT_CASE(pot_fills_exactly),
 	KUNIT_CASE(pot_seq_wraps_around),
 	KUNIT_CASE(pot_evict_keeps_order),
+	KUNIT_CASE(pot_evict_bound),
 	KUNIT_CASE(pot_clear_resets),
 	KUNIT_CASE(pot_matches_model),
 	{}

@@ -24,6 +24,12 @@
  * generation is empty, the newer one takes its place.  A cookie's text is
  * never split, so after evictions the room in use can be fragmented and
  * pot_largest() may be less than size - used - FORTUNE_COOKIE_OVERHEAD.
+ * A write of len bytes that drops the oldest cookie until pot_largest() is
+ * at least len drops a cookie only while the texts it dropped add up to
+ * less than 2 * len: only dropped texts make room for a text that the
+ * middle gap cannot take, and the older generation may drain just short of
+ * len before the newer one must free len more.  proofs/ proves this, and
+ * that every offset below stays inside the buffer, with CBMC.
  *
  *   0                                                       size
  *   | newer | free | older | middle gap | older | free | newer |
