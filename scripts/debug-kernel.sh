@@ -14,8 +14,8 @@
 # on standard output; progress goes to standard error.  The build lives in
 # ${FORTUNE_CACHE:-/var/cache/fortune-ko}/NAME-kernel-<key>, NAME being the
 # fragment's file name without .config, where the key hashes the fragment,
-# the linux-source-6.1 version and this script, and is done once: a
-# finished build (its stamp is written last) is never redone.  An
+# the linux-source-6.1 version and the recipe number below, and is done
+# once: a finished build (its stamp is written last) is never redone.  An
 # interrupted build resumes where make stopped.  A build takes about
 # 8 minutes on two cores and 330 MB of disk; one build runs at a time.
 set -eu
@@ -111,7 +111,11 @@ build() {
 need_packages make gcc flex bison bc libelf-dev libssl-dev xz-utils
 src=$("$here/linux-source.sh")
 version=$(dpkg-query -W -f '${Version}' linux-source-6.1)
-key=$({ cat "$fragment"; echo "$version"; cat "$here/debug-kernel.sh"; } |
+# Bump when the build steps below change what comes out: a kernel takes
+# minutes to build, so an edit of a comment or of how the fragment is
+# named must not throw one away.
+recipe=1
+key=$({ cat "$fragment"; echo "$version"; echo "recipe $recipe"; } |
 	sha256sum | cut -c1-16)
 out=$cache/$name-kernel-$key
 stamp=$out/.complete
