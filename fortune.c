@@ -337,12 +337,55 @@ static long fortune_ioctl_stats(void __user *arg)
 	return copy_to_user(arg, &stats, sizeof(stats)) ? -EFAULT : 0;
 }
 
+/*
+ * FORTUNE_IOC_PEEK: copies the cookie at position @pos in seq order (0 is
+ * the next one) to the caller without taking it.  The copy goes straight
+ * from the pot to user memory under pot_lock, as a write's does the other
+ * way, so peeking allocates nothing.
+ */
+static long fortune_ioctl_peek(struct fortune_peek __user *argp)
+{
+	struct fortune_peek peek;
+	const char *text;
+	u32 rank, len = 0;
+	long ret = 0;
+
+	if (copy_from_user(&peek, argp, sizeof(peek)))
+		return -EFAULT;
+	if (mutex_lock_interruptible(&pot_lock))
+		return -EINTR;
+	peek.cookies = pot_count(&pot);
+	if (peek.pos >= peek.cookies) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	/* Counted from the cursor, round the pot: both below 2^32 / 8. */
+	rank = (pot_next_rank(&pot) + peek.pos) % peek.cookies;
+	text = pot_cookie(&pot, rank, &len);
+	if (peek.size < len)
+		ret = -ERANGE;
+	else if (copy_to_user(u64_to_user_ptr(peek.buf), text, len))
+		ret = -EFAULT;
+out_unlock:
+	mutex_unlock(&pot_lock);
+
+	if (ret && ret != -ENOENT && ret != -ERANGE)
+		return ret;
+	peek.len = len;
+	if (put_user(peek.cookies, &argp->cookies) ||
+	    put_user(peek.len, &argp->len))
+		return -EFAULT;
+	return ret;
+}
+
 static long fortune_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
 	switch (cmd) {
 	case FORTUNE_IOC_STATS:
 		return fortune_ioctl_stats((void __user *)arg);
+	case FORTUNE_IOC_PEEK:
+		return fortune_ioctl_peek((void __user *)arg);
 	case FORTUNE_IOC_CLEAR:
 		if (!(file->f_mode & FMODE_WRITE))
 			return -EBADF;
