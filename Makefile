@@ -16,7 +16,7 @@ CFLAGS	?= -O2 -g
 USER_CFLAGS = -Wall -Wextra -Werror -I$(CURDIR)
 
 # Where `make install` puts the module, under /lib/modules/RELEASE.
-MODDIR	= $(DESTDIR)/lib/modules/$(KRELEASE)/updates
+MODDIR	= $(DESTDIR)/lib/modules/$(KRELEASE)/extra
 
 .PHONY: all modules fortunectl clean install uninstall check demo vm bench \
 	lint deb kdir
@@ -53,17 +53,15 @@ clean:
 # tree does not get.  So it is removed right after.
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
-		INSTALL_MOD_DIR=updates modules_install
+		INSTALL_MOD_DIR=extra modules_install
 	rm -f $(MODDIR)/fortune_kunit.ko $(MODDIR)/fortune_kunit.ko.*
 	[ -n "$(DESTDIR)" ] || depmod -a $(KRELEASE)
 	install -D -m 0755 fortunectl/fortunectl $(DESTDIR)$(PREFIX)/bin/fortunectl
 
-# Also what older versions installed: in extra/, and fortune_kunit.ko.
+# Also fortune_kunit.ko, which older versions installed.
 uninstall:
 	rm -f $(MODDIR)/fortune.ko $(MODDIR)/fortune.ko.* \
-	      $(MODDIR)/fortune_kunit.ko $(MODDIR)/fortune_kunit.ko.* \
-	      $(DESTDIR)/lib/modules/$(KRELEASE)/extra/fortune.ko \
-	      $(DESTDIR)/lib/modules/$(KRELEASE)/extra/fortune_kunit.ko
+	      $(MODDIR)/fortune_kunit.ko $(MODDIR)/fortune_kunit.ko.*
 	[ -n "$(DESTDIR)" ] || depmod -a $(KRELEASE)
 	rm -f $(DESTDIR)$(PREFIX)/bin/fortunectl
 

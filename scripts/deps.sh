@@ -15,10 +15,12 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # The tools: compilers (gcc-multilib for the -m32 guest tests), the kernel
-# build's own needs, linters, the guest's userland and QEMU.
+# build's own needs, linters, the guest's userland and QEMU; for the
+# packages and the system test, Debian's packaging tools and debootstrap.
 base="gcc make libc6-dev gcc-multilib perl sparse shellcheck dkms kmod cpio
 busybox-static qemu-system-x86 linux-source-6.1 flex bison bc libelf-dev
-libssl-dev gnuplot-nox xz-utils gzip"
+libssl-dev gnuplot-nox xz-utils gzip
+dpkg-dev debhelper dh-dkms lintian debootstrap e2fsprogs"
 
 # Headers for each kernel that scripts/debian-kernel.sh provides: the
 # metapackage linux-image-FLAVOUR pairs with linux-headers-FLAVOUR.

@@ -75,7 +75,7 @@ static void peek_positions_take_nothing(void)
 	REQUIRE(CHECK_RET(add_str("beta\n\n"), 0));
 	REQUIRE(CHECK_RET(add_str("gamma"), 0));
 	CHECK_PEEK(0, "alpha", 3);
-	CHECK_TAKE("alpha\n");
+	CHECK_TAKE("alpha");
 	REQUIRE(CHECK_RET(get_stats(&before), 0));
 	/* "beta\n\n" is stored as "beta\n": a peek sees what is stored. */
 	CHECK_PEEK(0, "beta\n", 3);
@@ -87,12 +87,12 @@ static void peek_positions_take_nothing(void)
 	      "peeking changed the stats (served %llu -> %llu)",
 	      (unsigned long long)before.served,
 	      (unsigned long long)after.served);
-	CHECK_TAKE("beta\n\n");
-	CHECK_TAKE("gamma\n");
+	CHECK_TAKE("beta\n");
+	CHECK_TAKE("gamma");
 	/* The cursor is past the newest: position 0 is the oldest again. */
 	CHECK_PEEK(0, "alpha", 3);
 	CHECK_PEEK(2, "gamma", 3);
-	CHECK_TAKE("alpha\n");
+	CHECK_TAKE("alpha");
 }
 
 /* Any open file may ask: read-only, write-only, read-write. */
@@ -236,7 +236,7 @@ static void peek_after_eviction(void)
 	/* 64 bytes hold six cookies of 2 + 8: c4 to c9 remain. */
 	CHECK_PEEK(0, "c4", 6);
 	CHECK_PEEK(5, "c9", 6);
-	CHECK_TAKE("c4\n");
+	CHECK_TAKE("c4");
 	CHECK_PEEK(0, "c5", 6);
 	CHECK_PEEK(5, "c4", 6);
 }

@@ -82,14 +82,17 @@ fresh() {	# [PARAM...]: a freshly loaded module
 echo "KTAP version 1"
 echo "1..9"
 
-# The cookies: Debian's files and the corners of the format that do
+# The cookies: one of Debian's files and the corners of the format that do
 # round-trip: a cookie ending in an empty line, one that is an empty line
 # only ("\n\n" in the file: "\n" in the pot), CRLF, UTF-8, tabs.
+# One file is enough (and reading every cookie back, one process per
+# cookie, is slow under TCG): the smallest of Debian's, riddles.
 files=
-for f in "$db"/*; do
+for f in "$db"/riddles "$db"/*; do
 	case $f in *.dat | *.u8) continue ;; esac
 	if [ -f "$f" ] && [ ! -L "$f" ]; then
-		files="$files $f"
+		files=$f
+		break
 	fi
 done
 edge=$work/edge
