@@ -142,6 +142,7 @@ rm -rf "$root"
 echo "$(($(date +%s) - start))" >"$tmp/build-seconds"
 echo "$packages" >"$tmp/packages"
 
+chmod 755 "$tmp"
 if mv -T "$tmp" "$out" 2>/dev/null; then
 	echo "system-image: built $out in $(cat "$out/build-seconds") s" >&2
 else

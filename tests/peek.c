@@ -129,6 +129,7 @@ static void peek_long_cookie_and_erange(void)
 {
 	static char cookie[4000], buf[4001];
 	struct snapshot s;
+	char *fresh;
 	struct fortune_peek p;
 	int fd;
 
@@ -157,6 +158,20 @@ static void peek_long_cookie_and_erange(void)
 		      !memcmp(buf, cookie, sizeof(cookie)) &&
 		      buf[sizeof(cookie)] == 0x5a,
 		      "the long cookie peeks wrong");
+
+	/*
+	 * A buffer of pages never touched: the copy, made with page faults
+	 * disabled under the lock, faults, and the peek must fault the pages
+	 * in and succeed.
+	 */
+	fresh = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT(fresh != MAP_FAILED, "mmap: %m");
+	if (CHECK_RET(peek_fd(fd, 0, fresh, 2 * 4096, &p), 0))
+		CHECK(p.len == sizeof(cookie) &&
+		      !memcmp(fresh, cookie, sizeof(cookie)),
+		      "the peek into fresh pages differs");
+	munmap(fresh, 2 * 4096);
 	close(fd);
 	CHECK_UNCHANGED(&s, 0);
 	snapshot_free(&s);
