@@ -56,8 +56,9 @@ mirror=$(awk '$1 == "URIs:" && $2 !~ /security/ { print $2; exit }' \
 }
 
 # The unit that starts the test: it unpacks the tar archive the host hands
-# over as the second disk (/dev/vdb) and runs its run.sh.  The test itself
-# lives on that disk, so the image does not change when the test does.
+# over as the second disk (/dev/vdb) and runs its run.sh (with sh: the
+# initramfs mounts /run noexec).  The test itself lives on that disk, so
+# the image does not change when the test does.
 unit='[Unit]
 Description=fortune.ko system test driver
 After=local-fs.target dev-vdb.device
@@ -66,7 +67,7 @@ ConditionPathExists=/dev/vdb
 
 [Service]
 Type=oneshot
-ExecStart=/bin/sh -c "rm -rf /run/systest && mkdir -p /run/systest && tar -xf /dev/vdb -C /run/systest && exec /run/systest/run.sh"
+ExecStart=/bin/sh -c "rm -rf /run/systest && mkdir -p /run/systest && tar -xf /dev/vdb -C /run/systest && exec /bin/sh /run/systest/run.sh"
 StandardOutput=journal+console
 StandardError=journal+console
 

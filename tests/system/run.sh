@@ -15,6 +15,14 @@
 # numbered on across both boots; tests/host/system.sh adds the header.
 set -u
 
+# The image's unit is a oneshot, part of the boot: run the test as a unit
+# of its own, so that the boot can finish and be waited for.
+if [ "${1-}" != main ]; then
+	exec systemd-run --no-block --unit=fortune-systest-main \
+		-p StandardOutput=journal+console \
+		-p StandardError=journal+console /bin/sh "$0" main
+fi
+
 here=$(cd "$(dirname "$0")" && pwd)
 state=/var/lib/systest
 out=/dev/ttyS1
