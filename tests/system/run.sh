@@ -82,9 +82,12 @@ boot1() {
 	diag "$(dkms status fortune | tr '\n' ' ')"
 
 	why=
-	run verify systemd-analyze verify fortune.service
+	# The image has no man-db, so the man page is checked as a file.
+	run verify systemd-analyze verify --man=no fortune.service
 	if [ "$rc" -ne 0 ] || [ -s "$state/verify.log" ]; then
 		why="systemd-analyze verify exits $rc: $(last verify)"
+	elif [ ! -f /usr/share/man/man1/fortunectl.1.gz ]; then
+		why="no man page fortunectl(1)"
 	fi
 	result systemd_analyze_verify "$why"
 
