@@ -24,7 +24,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 top=$(pwd)
 work=$top/build/system
-boot_timeout=${FORTUNE_SYSTEM_TIMEOUT:-1500}
+boot_timeout=${FORTUNE_SYSTEM_TIMEOUT:-2400}
 
 echo "KTAP version 1"
 skip() {
