@@ -638,12 +638,72 @@ static long fortune_ioctl_stats(void __user *arg)
 	return copy_to_user(arg, &stats, sizeof(stats)) ? -EFAULT : 0;
 }
 
+/*
+ * FORTUNE_IOC_PEEK: copies the cookie at position @pos in seq order (0 is
+ * the next one) to the caller without taking it.  The copy goes straight
+ * from the pot to user memory, so peeking allocates nothing; but the lock
+ * is never held across a page fault: the copy runs with faults disabled,
+ * and a fault drops the lock, faults the buffer in by clearing it (it is
+ * about to be overwritten anyway) and starts over, as the pot may have
+ * changed meanwhile.
+ */
+static long fortune_ioctl_peek(struct fortune_peek __user *argp)
+{
+	struct fortune_peek peek;
+	void __user *to;
+	const char *text;
+	unsigned long left;
+	u32 rank, len;
+	long ret;
+
+	if (copy_from_user(&peek, argp, sizeof(peek)))
+		return -EFAULT;
+	to = u64_to_user_ptr(peek.buf);
+	for (;;) {
+		len = 0;
+		ret = 0;
+		if (mutex_lock_interruptible(&pot_lock))
+			return -ERESTARTSYS;
+		peek.cookies = pot_count(&pot);
+		if (peek.pos < peek.cookies) {
+			/* Counted from the cursor, round the pot. */
+			rank = (pot_next_rank(&pot) + peek.pos) % peek.cookies;
+			text = pot_cookie(&pot, rank, &len);
+			if (peek.size < len) {
+				ret = -ERANGE;
+			} else {
+				pagefault_disable();
+				left = copy_to_user(to, text, len);
+				pagefault_enable();
+				if (left)
+					ret = -EFAULT;
+			}
+		} else {
+			ret = -ENOENT;
+		}
+		mutex_unlock(&pot_lock);
+		if (ret != -EFAULT)
+			break;
+		if (clear_user(to, len))
+			return -EFAULT;
+	}
+
+	/* Here ret is 0, -ENOENT or -ERANGE: all report the count and length. */
+	peek.len = len;
+	if (put_user(peek.cookies, &argp->cookies) ||
+	    put_user(peek.len, &argp->len))
+		return -EFAULT;
+	return ret;
+}
+
 static long fortune_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
 	switch (cmd) {
 	case FORTUNE_IOC_STATS:
 		return fortune_ioctl_stats((void __user *)arg);
+	case FORTUNE_IOC_PEEK:
+		return fortune_ioctl_peek((void __user *)arg);
 	case FORTUNE_IOC_CLEAR:
 		if (!(file->f_mode & FMODE_WRITE))
 			return -EBADF;

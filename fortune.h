@@ -46,4 +46,34 @@ struct fortune_stats {
 /* Empty the pot and reset the cursor; needs a file open for writing. */
 #define FORTUNE_IOC_CLEAR	_IO(FORTUNE_IOC_MAGIC, 2)
 
+/**
+ * struct fortune_peek - a stored cookie, read by FORTUNE_IOC_PEEK
+ * @pos:     in: which cookie, counted in the order seq hands them out:
+ *           0 is the one the next read would take in seq order, 1 the one
+ *           after it, and so on round the pot up to @cookies - 1
+ * @cookies: out: cookies stored now
+ * @buf:     in: address of the caller's buffer for the cookie's text
+ * @size:    in: bytes at @buf
+ * @len:     out: the cookie's length: its text without the newline that a
+ *           read adds.  Also set when @size is too small (ERANGE), so the
+ *           caller learns how much room to make.
+ *
+ * The text is copied to @buf without a NUL terminator.  Peeking takes
+ * nothing: no cursor moves and nothing counts as served.  Errors: ENOENT
+ * when @pos is not below @cookies (an empty pot has none), ERANGE when
+ * @size < @len, EFAULT for a bad address, EINTR when interrupted while
+ * waiting for the pot.  @cookies and @len are written back on success,
+ * ENOENT and ERANGE.  The layout is the same for 32-bit callers.
+ */
+struct fortune_peek {
+	__u32 pos;
+	__u32 cookies;
+	__u64 buf;
+	__u64 size;
+	__u64 len;
+};
+
+/* Read one stored cookie without taking it; any open file may ask. */
+#define FORTUNE_IOC_PEEK	_IOWR(FORTUNE_IOC_MAGIC, 3, struct fortune_peek)
+
 #endif /* _FORTUNE_H */

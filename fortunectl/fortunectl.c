@@ -6,6 +6,7 @@
  *   fortunectl stats          print the pot's statistics
  *   fortunectl clear          empty the pot
  *   fortunectl next           print the next cookie, like cat /proc/fortune
+ *   fortunectl save FILE      write every cookie to FILE, a fortune file
  *
  * Fortune files are the format of fortune(6): cookies separated by lines
  * that hold only '%'.  A cookie's text is every byte of the lines between
@@ -13,11 +14,19 @@
  * the module in exactly one write().  The module drops that one trailing
  * newline and a read hands it back, so a cookie reads back byte for byte as
  * it stood in the file.  Empty cookies (two separators in a row, a leading
- * or trailing separator, a cookie that is one empty line) are skipped.
+ * or trailing separator, a cookie that is one empty line, "\n" or "\r\n")
+ * are skipped.
+ *
+ * "save" writes the cookies in the order seq would hand them out, from the
+ * next one on, each followed by a newline and a "%" line: loading the file
+ * into an empty pot gives the same cookies in the same cyclic order, and
+ * the next read gives the cookie the old pot would have given.  It reads
+ * them with FORTUNE_IOC_PEEK, which takes nothing.
  *
  * Every command but "next" opens the file write-only, which takes no
- * cookie.  Only "stats" works for a user who may not write the file: it
- * then opens it for reading, which takes (and counts) one cookie.
+ * cookie.  "stats" and "save" also work for a user who may not write the
+ * file: they then open it for reading and never read it, and an open file
+ * takes its cookie only at its first read.
  *
  * Exit status: 0 success, 1 failure, 2 bad usage.
  */
@@ -26,11 +35,14 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdnoreturn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libgen.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../fortune.h"
@@ -38,7 +50,7 @@
 #define EXIT_USAGE	2
 
 #define USAGE_LINE \
-	"usage: fortunectl [-p PATH] {load FILE...|stats|clear|next}"
+	"usage: fortunectl [-p PATH] {load FILE...|save FILE|stats|clear|next}"
 
 /* The file we talk to: /proc/fortune unless -p or FORTUNE_PROC says. */
 static const char *pot_path = FORTUNE_PROC_PATH;
@@ -84,6 +96,8 @@ static void print_help(void)
 	       "                per line\n"
 	       "  clear         empty the pot and reset its cursor\n"
 	       "  next          print the next cookie, like cat %s\n"
+	       "  save FILE     write every cookie to FILE as a fortune file\n"
+	       "                that load reads back, atomically; takes none\n"
 	       "\n"
 	       "Options:\n"
 	       "  -p, --proc PATH  use PATH instead of %s (also taken from\n"
@@ -134,10 +148,14 @@ static int is_separator(const char *line, size_t n)
 	       (n == 3 && line[1] == '\r' && line[2] == '\n');
 }
 
-/* The module refuses these, and there is nothing in them to keep. */
+/*
+ * The module refuses these, and there is nothing in them to keep: no text,
+ * or one empty line, with an LF or a CRLF end.
+ */
 static int is_empty(const char *text, size_t len)
 {
-	return len == 0 || (len == 1 && text[0] == '\n');
+	return len == 0 || (len == 1 && text[0] == '\n') ||
+	       (len == 2 && text[0] == '\r' && text[1] == '\n');
 }
 
 /*
@@ -148,11 +166,20 @@ static int next_cookie(struct cookie_reader *r)
 {
 	r->len = 0;
 	for (;;) {
-		ssize_t n = getline(&r->line, &r->line_size, r->in);
+		ssize_t n;
 
+		errno = 0;
+		n = getline(&r->line, &r->line_size, r->in);
 		if (n < 0) {
-			if (ferror(r->in))
+			/*
+			 * Only the end of the file ends the cookie: getline()
+			 * failing for want of memory sets neither flag.
+			 */
+			if (ferror(r->in) || !feof(r->in)) {
+				if (!errno)
+					errno = EIO;
 				return -1;
+			}
 			break;
 		}
 		r->lineno++;
@@ -294,20 +321,27 @@ static int cmd_load(int argc, char **argv)
 	return ret ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/*
+ * A file to ask the pot about, never to read.  Write-only when we may, and
+ * read-only otherwise: an open file takes its cookie only at its first
+ * read, so this one takes nothing either way.
+ */
+static int open_to_look(void)
+{
+	int fd = open(pot_path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 && (errno == EACCES || errno == EPERM))
+		return open_pot(O_RDONLY);
+	if (fd < 0)
+		return open_pot(O_WRONLY);
+	return fd;
+}
+
 static int cmd_stats(void)
 {
 	struct fortune_stats st;
-	int fd;
+	int fd = open_to_look();
 
-	/*
-	 * Any open file may ask, but one open for reading takes a cookie:
-	 * use that only when we may not open the pot for writing.
-	 */
-	fd = open(pot_path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 && (errno == EACCES || errno == EPERM))
-		fd = open_pot(O_RDONLY);
-	else if (fd < 0)
-		fd = open_pot(O_WRONLY);
 	if (fd < 0)
 		return EXIT_FAILURE;
 
@@ -393,6 +427,212 @@ static int cmd_next(void)
 	return EXIT_SUCCESS;
 }
 
+/* One cookie as save has it: its text, as the pot stores it. */
+struct saved_cookie {
+	char *text;
+	size_t len;
+};
+
+/*
+ * Why @text (a stored cookie) would not load back as it is, or NULL.  Save
+ * writes the text, a newline and a "%" line; load splits at lines that
+ * hold only "%" (or "%\r") and skips a cookie that is "\n" or "\r\n".
+ */
+static const char *unsavable(const char *text, size_t len)
+{
+	size_t i = 0;
+
+	if (len == 1 && text[0] == '\r')
+		return "it is a lone carriage return, which load reads as an empty CRLF line and skips";
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		size_t n = end - i;
+
+		if ((n == 1 && text[i] == '%') ||
+		    (n == 2 && text[i] == '%' && text[i + 1] == '\r'))
+			return "it holds a line that is only '%', which load reads as the end of a cookie";
+		i = end + 1;
+	}
+	return NULL;
+}
+
+/* The first line of a cookie, shortened, to name it in a message. */
+static void print_first_line(const char *text, size_t len)
+{
+	size_t n = strcspn(text, "\r\n");
+
+	if (n > len)
+		n = len;
+	if (n > 40)
+		fprintf(stderr, " (\"%.40s...\")", text);
+	else
+		fprintf(stderr, " (\"%.*s\")", (int)n, text);
+}
+
+static void free_cookies(struct saved_cookie *all, long n)
+{
+	while (n-- > 0)
+		free(all[n].text);
+	free(all);
+}
+
+/*
+ * Reads every cookie with FORTUNE_IOC_PEEK, from the next one in seq order
+ * round the pot.  Returns how many, or -1 after saying why.
+ */
+static long peek_all(int fd, struct saved_cookie **out)
+{
+	struct saved_cookie *all = NULL;
+	struct fortune_peek p;
+	char *buf = NULL;
+	size_t size = 0;
+	long n = 0, count = 1;
+
+	for (n = 0; n < count; n++) {
+		memset(&p, 0, sizeof(p));
+		p.pos = n;
+		p.buf = (uintptr_t)buf;
+		p.size = size;
+		while (ioctl(fd, FORTUNE_IOC_PEEK, &p)) {
+			if (errno == ERANGE) {
+				size = p.len;
+				buf = xrealloc(buf, size ? size : 1);
+				p.buf = (uintptr_t)buf;
+				p.size = size;
+				continue;
+			}
+			if (errno == ENOENT && (unsigned long)n >= p.cookies)
+				goto out;	/* the pot shrank meanwhile */
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "fortunectl: %s: reading cookie %ld: %s\n",
+				pot_path, n + 1, strerror(errno));
+			free(buf);
+			free_cookies(all, n);
+			*out = NULL;
+			return -1;
+		}
+		count = p.cookies;
+		all = xrealloc(all, (n + 1) * sizeof(*all));
+		all[n].len = p.len;
+		all[n].text = xrealloc(NULL, p.len ? p.len : 1);
+		memcpy(all[n].text, buf, p.len);
+	}
+out:
+	free(buf);
+	*out = all;
+	return n;
+}
+
+/* Writes the cookies to the open file @fd; 0, or -1 with errno set. */
+static int write_cookies(int fd, const struct saved_cookie *all, long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		if (write_all(fd, all[i].text, all[i].len) ||
+		    write_all(fd, "\n%\n", 3))
+			return -1;
+	return 0;
+}
+
+/*
+ * save FILE: the new contents go to a temporary file beside FILE, which is
+ * flushed to disk and then renamed over FILE, and the directory is flushed
+ * too: a crash leaves either the old file or the new one, never half of
+ * one.  Nothing is written if a cookie cannot be saved faithfully.
+ */
+static int cmd_save(int argc, char **argv)
+{
+	struct saved_cookie *all = NULL;
+	char *tmp = NULL, *dircopy = NULL;
+	const char *file, *why;
+	mode_t mask;
+	long n = 0, i;
+	int fd, out = -1, dir, ret = EXIT_FAILURE;
+
+	if (argc != 1)
+		usage_error(argc ? "save takes one FILE (got '%s')" :
+			    "save needs a FILE", argc ? argv[1] : "");
+	file = argv[0];
+
+	fd = open_to_look();
+	if (fd < 0)
+		return EXIT_FAILURE;
+	n = peek_all(fd, &all);
+	close(fd);
+	if (n < 0) {
+		n = 0;
+		goto out;
+	}
+
+	for (i = 0; i < n; i++) {
+		why = unsavable(all[i].text, all[i].len);
+		if (!why)
+			continue;
+		fprintf(stderr, "fortunectl: %s: cookie %ld of %ld", file,
+			i + 1, n);
+		print_first_line(all[i].text, all[i].len);
+		fprintf(stderr, " cannot be saved: %s; nothing written\n",
+			why);
+		goto out;
+	}
+
+	if (asprintf(&tmp, "%s.XXXXXX", file) < 0) {
+		fprintf(stderr, "fortunectl: %s\n", strerror(ENOMEM));
+		tmp = NULL;
+		goto out;
+	}
+	out = mkstemp(tmp);
+	if (out < 0) {
+		fprintf(stderr, "fortunectl: %s: %s\n", file, strerror(errno));
+		goto out;
+	}
+	/* mkstemp() makes it 0600: give it the mode a new file would get. */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(out, 0666 & ~mask) || write_cookies(out, all, n) ||
+	    fsync(out)) {
+		fprintf(stderr, "fortunectl: %s: %s\n", tmp, strerror(errno));
+		goto out_unlink;
+	}
+	if (close(out)) {
+		out = -1;
+		fprintf(stderr, "fortunectl: %s: %s\n", tmp, strerror(errno));
+		goto out_unlink;
+	}
+	out = -1;
+	if (rename(tmp, file)) {
+		fprintf(stderr, "fortunectl: %s: %s\n", file, strerror(errno));
+		goto out_unlink;
+	}
+	/* The rename itself must reach the disk too. */
+	dircopy = strdup(file);
+	dir = dircopy ? open(dirname(dircopy), O_RDONLY | O_DIRECTORY |
+			     O_CLOEXEC) : -1;
+	if (dir < 0 || fsync(dir)) {
+		fprintf(stderr, "fortunectl: %s: flushing its directory: %s\n",
+			file, strerror(errno));
+		if (dir >= 0)
+			close(dir);
+		goto out;
+	}
+	close(dir);
+	ret = EXIT_SUCCESS;
+	goto out;
+
+out_unlink:
+	if (out >= 0)
+		close(out);
+	unlink(tmp);
+out:
+	free(dircopy);
+	free(tmp);
+	free_cookies(all, n);
+	return ret;
+}
+
 static void no_arguments(const char *cmd, int argc, char **argv)
 {
 	if (argc > 0)
@@ -468,5 +708,7 @@ int main(int argc, char **argv)
 		no_arguments(cmd, argc, argv);
 		return cmd_next();
 	}
+	if (strcmp(cmd, "save") == 0)
+		return cmd_save(argc, argv);
 	usage_error("unknown command '%s'", cmd);
 }

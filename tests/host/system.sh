@@ -1,0 +1,152 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The system test: fortune.ko installed as a Debian user installs it, in a
+# full Debian 12 system booted twice under QEMU (TCG).  Prints one KTAP
+# document on stdout; progress and the guest's console go to stderr.
+#
+#   1. scripts/system-image.sh: the cached bookworm root file system image
+#      (debootstrap, systemd as PID 1, dkms, gcc, the headers and image of
+#      the Debian 6.1 kernel of `scripts/debian-kernel.sh linux-image-amd64`).
+#   2. scripts/deb.sh, twice: the packages of this tree, as its version and
+#      as a newer one, for the upgrade.
+#   3. A copy of the image boots with the packages and tests/system/run.sh
+#      on a second disk; the guest installs, enables the service, adds a
+#      cookie, upgrades and reboots (QEMU exits: -no-reboot); the same disk
+#      boots again, and the guest checks the pot and purges.  The guest
+#      writes its results to its second serial port.
+#   4. Any kernel splat on either console fails the test.
+#
+# FORTUNE_SYSTEM_TEST=skip skips it (it takes minutes); it is also skipped
+# when not run as root (debootstrap and chroot need root).
+set -eu
+
+cd "$(dirname "$0")/../.."
+top=$(pwd)
+work=$top/build/system
+boot_timeout=${FORTUNE_SYSTEM_TIMEOUT:-2400}
+
+echo "KTAP version 1"
+skip() {
+	echo "1..1"
+	echo "ok 1 system # SKIP $*"
+	exit 0
+}
+[ "${FORTUNE_SYSTEM_TEST:-}" != skip ] || skip "FORTUNE_SYSTEM_TEST=skip"
+[ "$(id -u)" -eq 0 ] || skip "needs root for debootstrap and chroot"
+
+[ -n "${FORTUNE_DEPS_DONE:-}" ] ||
+	scripts/deps.sh debootstrap e2fsprogs qemu-system-x86 dpkg-dev \
+		debhelper dh-dkms dkms >&2
+
+rm -rf "$work"
+mkdir -p "$work/payload/old" "$work/payload/new"
+
+# Host-side results, printed after the guest's.
+host_results=$work/host.ktap
+: >"$host_results"
+hn=0
+host_result() {
+	hn=$((hn + 1))
+	if [ -z "${2-}" ]; then
+		echo "ok HOST $1" >>"$host_results"
+	else
+		echo "not ok HOST $1 # $2" >>"$host_results"
+	fi
+}
+finish() {
+	guest=$(cat "$work"/ktap*.log 2>/dev/null | tr -d '\r' |
+		grep -E '^(ok|not ok|#) ' || true)
+	total=$(($(echo "$guest" | grep -c -E '^(ok|not ok) ' || true) + hn))
+	echo "1..$total"
+	n=0
+	{
+		[ -z "$guest" ] || echo "$guest"
+		cat "$host_results"
+	} | while IFS= read -r line; do
+		case $line in
+		'#'*) echo "$line" ;;
+		*)
+			n=$((n + 1))
+			echo "$line" | sed -E "s/^(ok|not ok) (HOST|[0-9]+) /\\1 $n /"
+			;;
+		esac
+	done
+}
+
+start=$(date +%s)
+image=$(scripts/system-image.sh) || {
+	host_result system_image "scripts/system-image.sh failed"
+	finish
+	exit 0
+}
+dir=$(echo "$image" | sed -n 's/^dir=//p')
+echo "# image: $dir (built in $(cat "$dir/build-seconds") s)"
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+
+why=
+if ! old=$(scripts/deb.sh "$work/deb-old"); then
+	why="make deb failed"
+elif ! new=$(scripts/deb.sh "$work/deb-new" "$version+systest1"); then
+	why="the newer version did not build"
+else
+	# shellcheck disable=SC2086 # two paths each
+	cp $old "$work/payload/old/" && cp $new "$work/payload/new/"
+fi
+host_result packages_build "$why"
+[ -z "$why" ] || {
+	finish
+	exit 0
+}
+cp tests/system/run.sh "$work/payload/run.sh"
+tar -cf "$work/payload.tar" -C "$work/payload" .
+
+echo "system: copying the image" >&2
+cp --sparse=always "$dir/rootfs.img" "$work/disk.img"
+
+# boot N: one boot of the disk; the guest ends it (reboot or poweroff).
+# No display (-vga none): probing bochs-drm on a starved TCG host once
+# stalled RCU for 20 s, a splat that has nothing to do with the module.
+boot() {
+	echo "system: boot $1 (TCG, at most $boot_timeout s)" >&2
+	status=0
+	timeout --foreground -k 10 "$boot_timeout" qemu-system-x86_64 \
+		-nographic -no-reboot -nic none -vga none -parallel none \
+		-m 1536 -smp 2 -cpu max \
+		-monitor none -kernel "$dir/vmlinuz" -initrd "$dir/initrd.img" \
+		-append "root=/dev/vda rw console=ttyS0 panic=-1 systemd.firstboot=off systemd.show_status=0" \
+		-drive "file=$work/disk.img,format=raw,if=virtio" \
+		-drive "file=$work/payload.tar,format=raw,if=virtio,readonly=on" \
+		-serial "file:$work/console$1.log" \
+		-serial "file:$work/ktap$1.log" \
+		</dev/null >&2 || status=$?
+	echo "system: boot $1 ended with status $status" >&2
+	return "$status"
+}
+
+why=
+boot 1 || why="QEMU status $? in boot 1"
+if [ -z "$why" ] && ! grep -q '^# rebooting' "$work/ktap1.log"; then
+	why="boot 1 did not get to the reboot"
+fi
+host_result first_boot "$why"
+if [ -z "$why" ]; then
+	why=
+	boot 2 || why="QEMU status $? in boot 2"
+	if [ -z "$why" ] && ! grep -q '^# systest: done' "$work/ktap2.log"; then
+		why="boot 2 did not finish the test"
+	fi
+	host_result reboot_and_finish "$why"
+fi
+
+# Oopses, WARNs and the like on either console.
+why=
+for log in "$work"/console*.log; do
+	hit=$(grep -E -m 1 'WARNING:|BUG:|Oops|general protection fault|Call Trace:|UBSAN|KASAN|kmemleak|Kernel panic' \
+		"$log" || true)
+	[ -z "$hit" ] || why="$(basename "$log"): $hit"
+done
+host_result no_kernel_splat "$why"
+
+echo "# system test: $(($(date +%s) - start)) s; consoles in $work"
+finish

@@ -1,0 +1,239 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# fortunectl save against the real /proc/fortune: a pot saved, unloaded,
+# loaded again and filled from the file gives the same cookies in the same
+# cyclic order, and the same next cookie; saving takes nothing; a cookie
+# that cannot round-trip is refused by name and the old file stays whole;
+# load's fixes (a read error stops it, a blank CRLF cookie is skipped).
+# Prints one KTAP document on stdout.
+set -eu
+
+ko=${FORTUNE_KO:-/lib/fortune/fortune.ko}
+ctl=${FORTUNECTL:-fortunectl}
+db=${FORTUNE_DB:-/usr/share/games/fortunes}
+
+work=$(mktemp -d /tmp/save.XXXXXX)
+cleanup() {
+	if [ -e /proc/fortune ]; then
+		rmmod fortune || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+test_count=0
+result() {	# NAME [REASON]: no reason means the test passed
+	test_count=$((test_count + 1))
+	if [ -z "${2-}" ]; then
+		echo "ok $test_count $1"
+	else
+		echo "not ok $test_count $1 # $2"
+	fi
+}
+diag() {
+	echo "# $*"
+}
+run() {	# NAME CMD...: output in $work/NAME.out and .err, status in $rc
+	name=$1
+	shift
+	rc=0
+	"$@" >"$work/$name.out" 2>"$work/$name.err" || rc=$?
+}
+lines() {
+	wc -l <"$1" | tr -d ' '
+}
+first_line() {
+	head -n 1 "$1"
+}
+field() {	# NAME: a field of "fortunectl stats"
+	"$ctl" stats | awk -F ': ' -v name="$1" '$1 == name { print $2 }'
+}
+# reads DIR N: N cookies with fortunectl next into DIR/1..N
+reads() {
+	mkdir -p "$1"
+	i=1
+	while [ "$i" -le "$2" ]; do
+		"$ctl" next >"$1/$i" || return 1
+		i=$((i + 1))
+	done
+}
+# differ A B N: the first of 1..N where A/i and B/i differ, or nothing
+differ() {
+	i=1
+	while [ "$i" -le "$3" ]; do
+		cmp -s "$1/$i" "$2/$i" || {
+			echo "$i"
+			return
+		}
+		i=$((i + 1))
+	done
+}
+leftovers() {	# NAME: temporary files save left beside $work/NAME
+	find "$work" -maxdepth 1 -name "$1.*"
+}
+fresh() {	# [PARAM...]: a freshly loaded module
+	if [ -e /proc/fortune ]; then
+		rmmod fortune
+	fi
+	insmod "$ko" "$@"
+}
+
+echo "KTAP version 1"
+echo "1..9"
+
+# The cookies: one of Debian's files and the corners of the format that do
+# round-trip: a cookie ending in an empty line, one that is an empty line
+# only ("\n\n" in the file: "\n" in the pot), CRLF, UTF-8, tabs.
+# One file is enough (and reading every cookie back, one process per
+# cookie, is slow under TCG): the smallest of Debian's, riddles.
+files=
+for f in "$db"/riddles "$db"/*; do
+	case $f in *.dat | *.u8) continue ;; esac
+	if [ -f "$f" ] && [ ! -L "$f" ]; then
+		files=$f
+		break
+	fi
+done
+edge=$work/edge
+{
+	printf 'ends in an empty line\n\n%%\n\n\n%%\n'
+	printf 'crlf\r\nlines\r\n%%\r\n'
+	printf 'UTF-8: h\303\251llo\n%%\n\ttab\n  %% not alone\n%%\n'
+	printf '%%%%\n%%\n'
+	printf 'the last, no newline'
+} >"$edge"
+
+# 1, 2: save, unload, load, load the file: the same cookies, and the
+# next one is the one the old pot would have given.
+why=
+fresh pot_size=1048576
+# shellcheck disable=SC2086 # one argument per file
+"$ctl" load $files "$edge"
+count=$(field cookies)
+# Move the cursor somewhere in the middle.
+reads "$work/skip" 5
+served=$(field served)
+run save "$ctl" save "$work/pot"
+if [ "$rc" -ne 0 ]; then
+	why="save exits $rc: $(first_line "$work/save.err")"
+elif [ -s "$work/save.out" ] || [ -s "$work/save.err" ]; then
+	why="save is not silent: $(first_line "$work/save.err")"
+elif [ "$(field served)" != "$served" ]; then
+	why="save took cookies: served $served -> $(field served)"
+elif [ -n "$(leftovers pot)" ]; then
+	why="save left a temporary file: $(leftovers pot)"
+fi
+result save_takes_nothing "$why"
+diag "$count cookies saved, $(wc -c <"$work/pot") bytes"
+
+why=
+used=$(field used)
+reads "$work/before" "$count"
+fresh pot_size=1048576
+run load "$ctl" load "$work/pot"
+if [ "$rc" -ne 0 ]; then
+	why="load of the saved file exits $rc: $(first_line "$work/load.err")"
+elif [ "$(field cookies)" != "$count" ] || [ "$(field used)" != "$used" ]; then
+	why="after load: $(field cookies) cookies, $(field used) bytes; want $count, $used"
+else
+	reads "$work/after" "$count"
+	bad=$(differ "$work/before" "$work/after" "$count")
+	[ -z "$bad" ] || why="read $bad after the reload differs"
+fi
+result save_load_round_trip "$why"
+
+# 3: saving the reloaded pot gives the same file
+why=
+fresh pot_size=1048576
+"$ctl" load "$work/pot"
+run save2 "$ctl" save "$work/pot2"
+if [ "$rc" -ne 0 ]; then
+	why="save exits $rc: $(first_line "$work/save2.err")"
+elif ! cmp -s "$work/pot" "$work/pot2"; then
+	why="a second save differs from the first"
+fi
+result save_is_stable "$why"
+
+# 4: an empty pot saves as an empty file
+why=
+fresh
+run empty "$ctl" save "$work/empty"
+if [ "$rc" -ne 0 ] || [ -s "$work/empty" ]; then
+	why="save of an empty pot exits $rc with $(wc -c <"$work/empty") bytes"
+fi
+result save_empty_pot "$why"
+
+# 5: cookies that cannot round-trip are refused by name, the old file
+# stays whole and no temporary file is left.
+why=
+for bad in 'one\n%%\ntwo' '%%' 'end\n%%' 'crlf\r\n%%\r\nx' '\r'; do
+	fresh
+	printf 'fine' >/proc/fortune
+	# shellcheck disable=SC2059 # the pattern is the cookie
+	printf "$bad" >/proc/fortune
+	cp "$work/pot" "$work/old"
+	run refuse "$ctl" save "$work/old"
+	if [ "$rc" -ne 1 ]; then
+		why="cookie '$bad': save exits $rc, not 1"
+	elif [ "$(lines "$work/refuse.err")" -ne 1 ] ||
+	     ! grep -q 'cookie 2 of 2' "$work/refuse.err"; then
+		why="cookie '$bad': $(first_line "$work/refuse.err")"
+	elif ! cmp -s "$work/pot" "$work/old"; then
+		why="cookie '$bad': the old file changed"
+	elif [ -n "$(leftovers old)" ]; then
+		why="cookie '$bad': a temporary file is left"
+	fi
+	[ -z "$why" ] || break
+done
+result save_refuses_by_name "$why"
+diag "$(first_line "$work/refuse.err")"
+
+# 6: a file that cannot be written: exit 1, one line naming it
+why=
+run nodir "$ctl" save "$work/no/such/dir"
+if [ "$rc" -ne 1 ] || [ "$(lines "$work/nodir.err")" -ne 1 ] ||
+   ! grep -q "$work/no/such/dir" "$work/nodir.err"; then
+	why="exit $rc: $(first_line "$work/nodir.err")"
+fi
+result save_unwritable "$why"
+
+# 7: save's usage
+why=
+for args in "save" "save a b"; do
+	# shellcheck disable=SC2086 # the words are the arguments
+	run usage "$ctl" $args
+	if [ "$rc" -ne 2 ] || [ "$(lines "$work/usage.err")" -ne 1 ]; then
+		why="'fortunectl $args' exits $rc"
+	fi
+done
+result save_usage "$why"
+
+# 8: a blank cookie in a CRLF file is skipped, as in an LF file
+why=
+fresh
+printf 'a\r\n%%\r\n\r\n%%\r\nb\r\n' >"$work/crlf"
+run crlf "$ctl" load "$work/crlf"
+if [ "$rc" -ne 0 ] || [ "$(field cookies)" != 2 ]; then
+	why="exit $rc, $(field cookies) cookies, want 2"
+fi
+result crlf_blank_cookie_skipped "$why"
+
+# 9: a line too long for the memory allowed stops the load: exit 1, one
+# line, and nothing stored in pieces.
+why=
+fresh pot_size=16777216
+rc=0
+# shellcheck disable=SC3045 # busybox sh has ulimit -v
+head -c 100000000 /dev/zero | tr '\0' x |
+	(ulimit -v 60000 && "$ctl" load -) 2>"$work/nomem.err" || rc=$?
+if [ "$rc" -ne 1 ]; then
+	why="load exits $rc, not 1"
+elif [ "$(lines "$work/nomem.err")" -ne 1 ]; then
+	why="$(lines "$work/nomem.err") lines on stderr"
+elif [ "$(field cookies)" != 0 ]; then
+	why="$(field cookies) cookies stored"
+fi
+result read_error_stops_load "$why"
+diag "$(first_line "$work/nomem.err")"
+rmmod fortune
