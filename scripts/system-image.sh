@@ -6,7 +6,7 @@
 # The full Debian 12 system the system test (tests/host/system.sh) boots:
 # a debootstrap bookworm root with systemd as PID 1, apt, dkms, gcc, make,
 # kmod, fortunes-min, and the image and headers of the Debian kernel that
-# `scripts/debian-kernel.sh linux-image-amd64` provides.  Prints, on stdout,
+# `scripts/debian-kernel.sh bookworm amd64 amd64` provides.  Prints, on stdout,
 #
 #   dir=DIR        holding rootfs.img (ext4, raw), vmlinuz and initrd.img
 #   release=UNAME-R
@@ -34,7 +34,7 @@ cache=${FORTUNE_CACHE:-/var/cache/fortune-ko}
 	exit 1
 }
 
-provider=$(scripts/debian-kernel.sh linux-image-amd64)
+provider=$(scripts/debian-kernel.sh bookworm amd64 amd64)
 image=$(echo "$provider" | sed -n 's/^image=//p')
 release=$(echo "$provider" | sed -n 's/^release=//p')
 # The cache directory is named PACKAGE_VERSION (scripts/debian-kernel.sh).

@@ -7,7 +7,7 @@
 #
 #   1. scripts/system-image.sh: the cached bookworm root file system image
 #      (debootstrap, systemd as PID 1, dkms, gcc, the headers and image of
-#      the Debian 6.1 kernel of `scripts/debian-kernel.sh linux-image-amd64`).
+#      the Debian 6.1 kernel of `scripts/debian-kernel.sh bookworm amd64 amd64`).
 #   2. scripts/deb.sh, twice: the packages of this tree, as its version and
 #      as a newer one, for the upgrade.
 #   3. A copy of the image boots with the packages and tests/system/run.sh
