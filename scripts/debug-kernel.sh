@@ -17,7 +17,8 @@
 # the linux-source-6.1 version and the recipe number below, and is done
 # once: a finished build (its stamp is written last) is never redone.  An
 # interrupted build resumes where make stopped.  A build takes about
-# 8 minutes on two cores and 330 MB of disk; one build runs at a time.
+# 8 minutes on two cores and 330 MB of disk; one build of a fragment runs
+# at a time.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -121,10 +122,11 @@ out=$cache/$name-kernel-$key
 stamp=$out/.complete
 
 mkdir -p "$cache"
-# Two harness runs at once must not build into the same tree.
-exec 9>"$cache/debug-kernel.lock"
-if ! flock -n 9; then
-	say "another build holds $cache/debug-kernel.lock, waiting"
+# Two harness runs at once must not build into the same tree; a kernel
+# already built needs no lock (its stamp is written last).
+exec 9>"$cache/$name-kernel.lock"
+if [ ! -f "$stamp" ] && ! flock -n 9; then
+	say "another build holds $cache/$name-kernel.lock, waiting"
 	flock 9
 fi
 
