@@ -423,6 +423,12 @@ static int take_next(void)
  * (ENOMEM) takes nothing; a failed copy to user memory (EFAULT) comes after
  * the take, so the file has its cookie and reads it on the next try.
  */
+/*
+ * Reads that failed cleanly, per cookie, over both sweeps: one sweep can
+ * step over the one point that fails a read (see load_body).
+ */
+static unsigned int open_failed[3];
+
 static void open_round(int ctl, unsigned int target)
 {
 	struct fortune_stats st0, st1;
@@ -496,7 +502,7 @@ static void open_round(int ctl, unsigned int target)
 	snprintf(label, sizeof(label), "first read of a %zu-byte cookie",
 		 open_len[target]);
 	tally_diag(label, &t);
-	CHECK(t.failed > 0, "no fault point made the %s fail", label);
+	open_failed[target] += t.failed;
 }
 
 /*
@@ -525,6 +531,10 @@ static void open_body(void)
 	for (i = 0; i < 6; i++)
 		open_round(ctl, i % 3);
 	close(ctl);
+	for (i = 0; i < 3; i++)
+		CHECK(open_failed[i] > 0,
+		      "no fault point made the first read of a %zu-byte cookie fail",
+		      open_len[i]);
 	for (i = 0; i < 3; i++)
 		free(open_cookie[i]);
 	CHECK(!module_unload(), "unload: %m");
