@@ -11,15 +11,8 @@ set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
-test_count=0
-result() {	# NAME [REASON]: no reason means the test passed
-	test_count=$((test_count + 1))
-	if [ -z "${2-}" ]; then
-		echo "ok $test_count $1"
-	else
-		echo "not ok $test_count $1 # $2"
-	fi
-}
+# shellcheck source=tests/host/ktap.sh
+. "$top/tests/host/ktap.sh"
 
 echo "KTAP version 1"
 if [ "$(id -u)" -ne 0 ]; then

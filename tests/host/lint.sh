@@ -126,7 +126,7 @@ for f in $(echo "$scripts" | LC_ALL=C sort -u); do
 	esac
 	log=$out/shellcheck-$(echo "$f" | tr / _).log
 	status=0
-	shellcheck "$@" "$f" >"$log" 2>&1 || status=$?
+	shellcheck -x "$@" "$f" >"$log" 2>&1 || status=$?
 	result "$status" "shellcheck $*${*:+ }$f" "$log"
 done
 

@@ -14,15 +14,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d /tmp/fortune-packages.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-test_count=0
-result() {	# NAME [REASON]: no reason means the test passed
-	test_count=$((test_count + 1))
-	if [ -z "${2-}" ]; then
-		echo "ok $test_count $1"
-	else
-		echo "not ok $test_count $1 # $2"
-	fi
-}
+# shellcheck source=tests/host/ktap.sh
+. "$top/tests/host/ktap.sh"
 
 echo "KTAP version 1"
 echo "1..6"
