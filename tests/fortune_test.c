@@ -436,19 +436,6 @@ static void write_enospc_when_full(void)
 	}
 }
 
-/* Maps @valid readable bytes followed by an unmapped page. */
-static char *half_mapped(const char *text, size_t valid)
-{
-	char *map;
-
-	map = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (map == MAP_FAILED || munmap(map + PAGE, PAGE))
-		return NULL;
-	memcpy(map + PAGE - valid, text, valid);
-	return map + PAGE - valid;
-}
-
 /* Where the kernel's text is: above user space on x86-64 and i386. */
 #ifdef __LP64__
 #define KERNEL_ADDR	0xffffffff81000000UL

@@ -569,19 +569,6 @@ static void take_slow_fault_big_write(void)
 
 /* ---- which errno wins ---- */
 
-/* @valid readable bytes of @text followed by an unmapped page. */
-static char *half_mapped(const char *text, size_t valid)
-{
-	char *map;
-
-	map = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (map == MAP_FAILED || munmap(map + PAGE, PAGE))
-		return NULL;
-	memcpy(map + PAGE - valid, text, valid);
-	return map + PAGE - valid;
-}
-
 /*
  * A write of @len bytes at @buf fails with @err and changes nothing but the
  * count of refused writes (which CHECK_UNCHANGED() takes as the new base).

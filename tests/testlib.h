@@ -36,6 +36,8 @@
 #define FORTUNE_KO_PATH		"/lib/fortune/fortune.ko"
 #define FORTUNE_SYSFS_PARAMS	"/sys/module/fortune/parameters/"
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+/* The page size of every kernel the suite boots. */
+#define TEST_PAGE		4096
 
 /* ---- the runner ---- */
 
@@ -855,6 +857,24 @@ static inline int has_word(const char *text, const char *word)
 		    !is_word_char(p[len]))
 			return 1;
 	return 0;
+}
+
+/* ---- user memory that faults ---- */
+
+/*
+ * @valid readable bytes of @text followed by an unmapped page: a buffer
+ * that faults part way through.  NULL if the mapping cannot be made.
+ */
+static inline char *half_mapped(const char *text, size_t valid)
+{
+	char *map;
+
+	map = mmap(NULL, 2 * TEST_PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED || munmap(map + TEST_PAGE, TEST_PAGE))
+		return NULL;
+	memcpy(map + TEST_PAGE - valid, text, valid);
+	return map + TEST_PAGE - valid;
 }
 
 #endif /* FORTUNE_TESTLIB_H */
