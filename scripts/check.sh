@@ -31,7 +31,7 @@ fi
 scripts/deps.sh
 export FORTUNE_DEPS_DONE=1
 mkdir -p build/host
-rm -f build/check-summary
+rm -f build/check-summary build/check-failures
 
 passed=0 failed=0 skipped=0
 
@@ -58,6 +58,10 @@ report() {
 	fi
 	echo "$1: $p passed, $f failed, $s skipped in $2 s"
 	cat "$top/build/.failures"
+	if [ "$f" -ne 0 ]; then
+		echo "$1:" >>"$top/build/check-failures"
+		grep -v -E '^  [^ ]+:     ' "$top/build/.failures" >>"$top/build/check-failures" || true
+	fi
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
@@ -136,5 +140,11 @@ rm -f build/.failures
 
 line="$passed passed, $failed failed"
 [ "$skipped" -eq 0 ] || line="$line, $skipped skipped"
-echo "$line" | tee build/check-summary
+# What failed, once more at the end, where a truncated log still shows it.
+if [ -f build/check-failures ]; then
+	echo "what failed:"
+	cat build/check-failures
+fi >build/check-summary
+echo "$line" >>build/check-summary
+cat build/check-summary
 [ "$failed" -eq 0 ]
