@@ -2,13 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make check`: the host tests (every executable tests/host/*.sh, each
-# printing one KTAP document), then the guest suite on every kernel of
+# printing one KTAP document) and the guest suite on every kernel of
 # scripts/kernels.conf (or those named in FORTUNE_KERNELS), each booted by
-# scripts/run.sh check.  Prints one line per host test and per kernel, and
-# last "N passed, N failed" (", N skipped" when some were).  Exits 1 if
-# anything failed.  A kernel fails on a provider or build failure, a QEMU
-# timeout or crash, a missing success marker, a plan that does not match
-# its results, any "not ok", or no results at all (scripts/ktap-summary).
+# scripts/run.sh check.  Prints a line per host test and per kernel as
+# each ends, and last "N passed, N failed" (", N skipped" when some were).
+# Exits 1 if anything failed.  A kernel fails on a provider or build
+# failure, a QEMU timeout or crash, a missing success marker, a plan that
+# does not match its results, any "not ok", or no results at all
+# (scripts/ktap-summary).
+#
+# A guest's suite keeps about one of its two vCPUs busy, and the system
+# test's guest no more: FORTUNE_JOBS (default: the number of CPUs) of
+# these jobs run at once, each taking the next job of the list nobody has
+# taken yet.  The longest go first, so that the short ones fill the gaps.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -27,19 +33,44 @@ if [ -n "${FORTUNE_KERNELS:-}" ]; then
 	done
 	kernels=$FORTUNE_KERNELS
 fi
+jobs=${FORTUNE_JOBS:-$(nproc)}
+case $jobs in
+'' | *[!0-9]* | 0)
+	echo "check: FORTUNE_JOBS must be a number of jobs, 1 or more," \
+		"not '$jobs'" >&2
+	exit 2
+	;;
+esac
 
 scripts/deps.sh
 export FORTUNE_DEPS_DONE=1
 mkdir -p build/host
-rm -f build/check-summary build/check-failures
+rm -rf build/check-summary build/check-failures build/jobs
+mkdir -p build/jobs
 
-passed=0 failed=0 skipped=0
+# The jobs, longest first: the debug kernels (tens of minutes), then the
+# system test (about ten), then the rest in the order of their lists.
+queue=
+for k in $kernels; do
+	case $k in debug | kcsan) queue="$queue kernel:$k" ;; esac
+done
+for test in tests/host/*.sh; do
+	[ -x "$test" ] || continue
+	case $test in */system.sh) queue="$queue host:system" ;; esac
+done
+for test in tests/host/*.sh; do
+	[ -x "$test" ] || continue
+	case $test in */system.sh) ;; *) queue="$queue host:$(basename "$test" .sh)" ;; esac
+done
+for k in $kernels; do
+	case $k in debug | kcsan) ;; *) queue="$queue kernel:$k" ;; esac
+done
 
 # tally FILE [MARKER]: read a KTAP results file; set $p, $f (failures
-# and problems) and $s; keep its failure lines for report.
+# and problems) and $s; keep its failure lines in $fails for report.
 tally() {
 	summary=$(scripts/ktap-summary -v "marker=${2:-}" "$1") || true
-	echo "$summary" | sed '$d' >"$top/build/.failures"
+	echo "$summary" | sed '$d' >"$fails"
 	p=0 f=0 s=0
 	for count in $(echo "$summary" | tail -n 1); do
 		case $count in
@@ -50,42 +81,100 @@ tally() {
 	done
 }
 
-# report LABEL SECONDS [EXTRA-FAILURE-REASON]
+# report LABEL SECONDS [EXTRA-FAILURE-REASON]: the job's lines in
+# $job.report, its counts in $job.counts and what failed, without the
+# diagnostics, in $job.failed; then shows the report.
 report() {
 	if [ -n "${3:-}" ]; then
-		echo "  $1: $3" >>"$top/build/.failures"
+		echo "  $1: $3" >>"$fails"
 		f=$((f + 1))
 	fi
-	echo "$1: $p passed, $f failed, $s skipped in $2 s"
-	cat "$top/build/.failures"
+	{
+		echo "$1: $p passed, $f failed, $s skipped in $2 s"
+		cat "$fails"
+	} >"$job.report"
 	if [ "$f" -ne 0 ]; then
-		echo "$1:" >>"$top/build/check-failures"
-		grep -v -E '^  [^ ]+:     ' "$top/build/.failures" >>"$top/build/check-failures" || true
+		{
+			echo "$1:"
+			grep -v -E '^  [^ ]+:     ' "$fails" || true
+		} >"$job.failed"
 	fi
-	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	echo "$p $f $s" >"$job.counts"
 }
 
-for test in tests/host/*.sh; do
-	[ -x "$test" ] || continue
-	name=host/$(basename "$test" .sh)
+# run_host NAME: tests/host/NAME.sh.
+run_host() {
+	name=host/$1
 	log=build/$name.log
 	echo "check: running $name" >&2
 	start=$(date +%s)
 	status=0
-	"$test" >"build/$name.ktap" 2>"$log" || status=$?
+	"tests/host/$1.sh" >"build/$name.ktap" 2>"$log" </dev/null || status=$?
 	tally "build/$name.ktap"
 	extra=
 	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
 		extra="exited with status $status"
 	fi
 	report "$name" $(($(date +%s) - start)) "$extra"
-	[ "$f" -eq 0 ] || echo "  its log: $top/$log"
-done
+	[ "$f" -eq 0 ] || echo "  its log: $top/$log" >>"$job.report"
+}
+
+# run_kernel NAME: the guest suite on kernel NAME.
+run_kernel() {
+	k=$1
+	out=build/$k
+	# Its kernel, headers and root come from the fetcher below.
+	while [ ! -f "build/prefetch/$k.done" ] &&
+		kill -0 "$prefetch" 2>/dev/null; do
+		sleep 2
+	done
+	start=$(date +%s)
+	status=0
+	scripts/run.sh check "$k" </dev/null || status=$?
+	release=$(cat "$out/release" 2>/dev/null) || release=unknown
+	p=0 f=0 s=0
+	: >"$fails"
+	case $status in
+	10) extra="its provider failed" ;;
+	11) extra="the module does not build: see $top/$out/build.log" ;;
+	12) extra="the initramfs could not be made" ;;
+	*)
+		tally "$out/results.ktap" "$marker"
+		case $status in
+		0) extra= ;;
+		124) extra="QEMU timed out" ;;
+		*) extra="QEMU exited with status $status" ;;
+		esac
+		;;
+	esac
+	report "$k ($release)" $(($(date +%s) - start)) "$extra"
+	if [ "$f" -ne 0 ] && { [ "$status" -lt 10 ] || [ "$status" -gt 12 ]; }; then
+		echo "  console: $top/$out/console.log" >>"$job.report"
+		echo "  results: $top/$out/results.ktap" >>"$job.report"
+	fi
+}
+
+# A worker takes the jobs of the queue in order, each one that no other
+# worker has claimed yet (mkdir is the claim: it succeeds once).
+worker() {
+	for entry in $queue; do
+		id=$(echo "$entry" | tr : -)
+		mkdir "build/jobs/$id.claimed" 2>/dev/null || continue
+		job=$top/build/jobs/$id
+		fails=$job.fails
+		: >"$fails"
+		case $entry in
+		host:*) run_host "${entry#host:}" ;;
+		kernel:*) run_kernel "${entry#kernel:}" ;;
+		esac
+		cat "$job.report"
+	done
+}
 
 # Fetching Debian's kernels, headers and release roots waits on the
-# network and dpkg, booting waits on the CPU: fetch the later kernels in
-# the background while the earlier ones boot.  One fetch at a time, in
-# the order of the list; each kernel's boot waits for its own fetch.
+# network and dpkg, booting waits on the CPU: fetch the kernels in the
+# background, one at a time in the order of the list, while others boot;
+# each kernel's boot waits for its own fetch.
 mkdir -p build/prefetch
 rm -f build/prefetch/*
 (
@@ -102,41 +191,34 @@ rm -f build/prefetch/*
 	done
 ) </dev/null &
 prefetch=$!
-trap 'kill "$prefetch" 2>/dev/null || true' EXIT
 
-for k in $kernels; do
-	out=build/$k
-	while [ ! -f "build/prefetch/$k.done" ] &&
-		kill -0 "$prefetch" 2>/dev/null; do
-		sleep 2
-	done
-	start=$(date +%s)
-	status=0
-	scripts/run.sh check "$k" || status=$?
-	release=$(cat "$out/release" 2>/dev/null) || release=unknown
-	label="$k ($release)"
-	p=0 f=0 s=0
-	: >build/.failures
-	case $status in
-	10) extra="its provider failed" ;;
-	11) extra="the module does not build: see $top/$out/build.log" ;;
-	12) extra="the initramfs could not be made" ;;
-	*)
-		tally "$out/results.ktap" "$marker"
-		case $status in
-		0) extra= ;;
-		124) extra="QEMU timed out" ;;
-		*) extra="QEMU exited with status $status" ;;
-		esac
-		;;
-	esac
-	report "$label" $(($(date +%s) - start)) "$extra"
-	if [ "$f" -ne 0 ] && { [ "$status" -lt 10 ] || [ "$status" -gt 12 ]; }; then
-		echo "  console: $top/$out/console.log"
-		echo "  results: $top/$out/results.ktap"
-	fi
+workers=
+i=0
+while [ "$i" -lt "$jobs" ]; do
+	worker &
+	workers="$workers $!"
+	i=$((i + 1))
 done
-rm -f build/.failures
+# shellcheck disable=SC2064 # the pids are known now
+trap "kill $prefetch $workers 2>/dev/null || true" EXIT
+trap 'exit 130' INT TERM HUP
+for pid in $workers; do
+	wait "$pid" || true
+done
+
+# The totals, and what failed in the order of the queue.
+passed=0 failed=0 skipped=0
+for entry in $queue; do
+	job=build/jobs/$(echo "$entry" | tr : -)
+	if [ ! -f "$job.counts" ]; then
+		echo "  ${entry#*:}: did not finish" >>build/check-failures
+		failed=$((failed + 1))
+		continue
+	fi
+	read -r p f s <"$job.counts"
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	[ ! -f "$job.failed" ] || cat "$job.failed" >>build/check-failures
+done
 
 line="$passed passed, $failed failed"
 [ "$skipped" -eq 0 ] || line="$line, $skipped skipped"

@@ -14,6 +14,7 @@
 #   /tests/suite.list          tests/suite.list
 #   /tests/NAME                tests/NAME.c, static (see tests/suite.list)
 #   /tests/NAME.sh             tests/NAME.sh, run with busybox sh
+#   /tests/ktap.sh, ctl-lib.sh what those source
 #   /tests/bench*              tests/bench*.c and tests/bench*.sh, if any
 #   /usr/bin/fortunectl        fortunectl/fortunectl.c, static
 #   /usr/share/games/fortunes  Debian's fortunes-min
@@ -167,6 +168,8 @@ while read -r name _; do
 		esac
 	fi
 done <tests/suite.list
+# What the shell tests source from beside them.
+cp tests/ktap.sh tests/ctl-lib.sh "$guest/tests/"
 # The benchmark reads the TSC: x86-64 only.
 [ "$arch" = amd64 ] || rm -f "$guest"/tests/bench*
 for src in tests/bench*.c; do

@@ -127,7 +127,11 @@ if [ "$status" -ne 0 ]; then
 	grep -E 'error|warning' "$out/build.log" | head -20 >&2
 	exit 11
 fi
-scripts/initramfs.sh "$kernel" "$arch" >/dev/null || exit 12
+# Kernels of one architecture share the static test programs: one
+# initramfs of an architecture is made at a time (make check runs
+# kernels side by side).
+flock "build/initramfs-$arch.lock" \
+	scripts/initramfs.sh "$kernel" "$arch" >/dev/null || exit 12
 
 if [ -z "$timeout" ]; then
 	timeout=600

@@ -372,7 +372,6 @@ static void write_efbig_2gib_without_reading(void)
 	const size_t huge = sizeof(size_t) > 4 ? (size_t)2 << 30 :
 				(size_t)SSIZE_MAX + 1 - PAGE;
 	struct snapshot s;
-	double start;
 	char *map;
 	ssize_t ret;
 
@@ -384,11 +383,9 @@ static void write_efbig_2gib_without_reading(void)
 	ASSERT(!munmap(map + PAGE, PAGE), "munmap: %m");
 	memcpy(map + PAGE - 16, "sixteen bytes ok", 16);
 
-	start = now();
 	ret = fortune_write(map + PAGE - 16, huge);
 	CHECK(ret == -EFBIG, "write of 2 GiB: %s, want EFBIG",
 	      ret < 0 ? strerrorname_np(-ret) : "success");
-	CHECK(now() - start < 5, "write of 2 GiB took %.1f s", now() - start);
 	CHECK_UNCHANGED(&s, 1);
 	ret = fortune_write(map + PAGE - 16, huge / 2);
 	CHECK(ret == -EFBIG, "write of 1 GiB: %s, want EFBIG",
@@ -1077,186 +1074,6 @@ static void capacity_memory_is_pot_plus_constant(void)
 	CHECK_TAKE("cookie 00000");
 }
 
-static int write_fd = -1, null_fd = -1;
-
-/* Takes one cookie: open, read, close. */
-static int op_take(unsigned int i)
-{
-	struct blob got;
-	int ret = take(&got);
-
-	(void)i;
-	blob_free(&got);
-	return ret;
-}
-
-/* The same calls on a file that has nothing to do with the module. */
-static int ref_take(unsigned int i)
-{
-	struct blob got;
-	int fd, ret;
-
-	(void)i;
-	fd = open("/proc/version", O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	ret = read_all(fd, &got, 4096);
-	close(fd);
-	blob_free(&got);
-	return ret;
-}
-
-/* Adds a cookie of 12 bytes, which takes 20 of the pot. */
-static int op_add(unsigned int i)
-{
-	char cookie[24];
-
-	snprintf(cookie, sizeof(cookie), "a%011u", i);
-	return write(write_fd, cookie, 12) == 12 ? 0 : -1;
-}
-
-static int ref_add(unsigned int i)
-{
-	char cookie[24];
-
-	snprintf(cookie, sizeof(cookie), "a%011u", i);
-	return write(null_fd, cookie, 12) == 12 ? 0 : -1;
-}
-
-#define OP_ADD_SIZE	(12 + FORTUNE_COOKIE_OVERHEAD)
-
-/*
- * The cost of @op relative to @ref, the same system calls elsewhere: the
- * fastest of 8 batches of 25 each, in turns, so that a slow spell of the
- * host slows both alike.  0 when a call fails.
- */
-static double relative_cost(int (*op)(unsigned int),
-			    int (*ref)(unsigned int))
-{
-	double best_op = 1e9, best_ref = 1e9, start, took;
-	unsigned int round, i;
-
-	for (round = 0; round < 8; round++) {
-		start = now();
-		for (i = 0; i < 25; i++)
-			if (op(round * 25 + i))
-				return 0;
-		took = now() - start;
-		if (took < best_op)
-			best_op = took;
-		start = now();
-		for (i = 0; i < 25; i++)
-			if (ref(i))
-				return 0;
-		took = now() - start;
-		if (took < best_ref)
-			best_ref = took;
-	}
-	return best_op / best_ref;
-}
-
-/* Fills the pot with op_add() cookies up to @count cookies. */
-static int fill_to(unsigned int count)
-{
-	struct fortune_stats st;
-	unsigned int i;
-
-	if (!CHECK_RET(get_stats(&st), 0))
-		return 0;
-	for (i = st.cookies; i < count; i++)
-		if (!CHECK_RET(op_add(i), 0))
-			return 0;
-	return 1;
-}
-
-/* Sets a run-time parameter: 1 on success, else the test fails. */
-static int set_param(const char *name, const char *value)
-{
-	int ret = param_write(name, value);
-
-	return CHECK(!ret, "writing %s to parameter %s: %s", value, name,
-		     strerror(-ret));
-}
-
-/* The relative costs of what the pot does, with as many cookies as now. */
-struct costs {
-	double seq_take, random_take, add;
-};
-
-static int measure_costs(struct costs *c)
-{
-	if (!set_param("order", "random"))
-		return 0;
-	c->random_take = relative_cost(op_take, ref_take);
-	if (!set_param("order", "seq"))
-		return 0;
-	c->seq_take = relative_cost(op_take, ref_take);
-	c->add = relative_cost(op_add, ref_add);
-	return c->random_take > 0 && c->seq_take > 0 && c->add > 0;
-}
-
-static void check_o1(const char *what, double small, double big,
-		     unsigned int few, unsigned int many)
-{
-	ktap_diag("%s: %.2f times the reference with %u cookies, %.2f with %u",
-		  what, small, few, big, many);
-	CHECK(big < 6 * small,
-	      "%s costs %.1f times as much with %u cookies as with %u", what,
-	      big / small, many, few);
-}
-
-/*
- * Adding and taking cost O(1) in the number of cookies stored: with 800
- * times as many cookies, either costs less than 6 times as much, relative
- * to the same system calls on another file (even a light walk over the
- * cookies costs 15 times and more; cookies spread over megabytes cost up
- * to 2 times, missing the caches and QEMU's TLB), in both orders, with
- * and without eviction.
- */
-static void capacity_cost_o1_in_cookies(void)
-{
-	struct costs few, many, evicting_few, evicting_many;
-	struct fortune_stats st;
-
-	null_fd = open("/dev/null", O_WRONLY);
-	ASSERT(null_fd >= 0, "open /dev/null: %m");
-
-	/* evict=Y in a full pot of 5 KiB: every add evicts one. */
-	REQUIRE(LOAD_OK("pot_size=5120 evict=Y"));
-	write_fd = open(FORTUNE_PROC_PATH, O_WRONLY);
-	ASSERT(write_fd >= 0, "open: %m");
-	REQUIRE(fill_to(5120 / OP_ADD_SIZE + 1));
-	REQUIRE(CHECK(measure_costs(&evicting_few), "measuring: %m"));
-	close(write_fd);
-	REQUIRE(CHECK_RET(module_unload(), 0));
-
-	/* 200 cookies, then 160000, then the full 4 MiB with evict=Y. */
-	REQUIRE(LOAD_OK("pot_size=4194304 evict=N"));
-	write_fd = open(FORTUNE_PROC_PATH, O_WRONLY);
-	ASSERT(write_fd >= 0, "open: %m");
-	REQUIRE(fill_to(200));
-	REQUIRE(CHECK(measure_costs(&few), "measuring: %m"));
-	REQUIRE(fill_to(160000));
-	REQUIRE(CHECK(measure_costs(&many), "measuring: %m"));
-	REQUIRE(set_param("evict", "Y"));
-	REQUIRE(fill_to(4194304 / OP_ADD_SIZE + 1));
-	REQUIRE(CHECK(measure_costs(&evicting_many), "measuring: %m"));
-	close(write_fd);
-	REQUIRE(CHECK_RET(get_stats(&st), 0));
-	CHECK(st.evicted >= 100, "the 4 MiB pot evicted only %llu",
-	      (unsigned long long)st.evicted);
-
-	check_o1("seq take", few.seq_take, many.seq_take, 200, 160000);
-	check_o1("random take", few.random_take, many.random_take, 200,
-		 160000);
-	check_o1("add", few.add, many.add, 200, 160000);
-	check_o1("evicting add", evicting_few.add, evicting_many.add,
-		 5120 / OP_ADD_SIZE, (unsigned int)st.cookies);
-	check_o1("seq take, evict=Y", evicting_few.seq_take,
-		 evicting_many.seq_take, 5120 / OP_ADD_SIZE,
-		 (unsigned int)st.cookies);
-}
-
 /* ---- eviction ---- */
 
 /*
@@ -1588,7 +1405,6 @@ static const struct test_case tests[] = {
 	TEST(capacity_used_is_len_plus_overhead),
 	TEST(capacity_largest_is_exact),
 	TEST(capacity_memory_is_pot_plus_constant),
-	TEST_SLOW(capacity_cost_o1_in_cookies, 120),
 	TEST(evict_drops_oldest_until_fits),
 	TEST(evict_off_gives_enospc),
 	TEST(ioctl_stats_from_rdonly_file),

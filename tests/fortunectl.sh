@@ -13,52 +13,17 @@
 # its newline, so the split writes exactly that.
 set -eu
 
-ko=${FORTUNE_KO:-/lib/fortune/fortune.ko}
-ctl=${FORTUNECTL:-fortunectl}
-db=${FORTUNE_DB:-/usr/share/games/fortunes}
+work_name=fortunectl
+# shellcheck source=tests/ctl-lib.sh
+. "$(dirname "$0")/ctl-lib.sh"
+
 overhead=8		# FORTUNE_COOKIE_OVERHEAD in fortune.h
 big_pot=1048576		# roomy enough for every file we load
 small_pot=4096
 random_reads=200
 
-work=$(mktemp -d /tmp/fortunectl.XXXXXX)
-cleanup() {
-	if [ -e /proc/fortune ]; then
-		rmmod fortune || true
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-test_count=0
-result() {	# NAME [REASON]: no reason means the test passed
-	test_count=$((test_count + 1))
-	if [ -z "${2-}" ]; then
-		echo "ok $test_count $1"
-	else
-		echo "not ok $test_count $1 # $2"
-	fi
-}
-diag() {
-	echo "# $*"
-}
-
-# run NAME CMD...: run CMD with its output in $work/NAME.out and .err,
-# its exit status in $rc.
-run() {
-	name=$1
-	shift
-	rc=0
-	"$@" >"$work/$name.out" 2>"$work/$name.err" || rc=$?
-}
-lines() {
-	wc -l <"$1" | tr -d ' '
-}
 bytes() {
 	wc -c <"$1" | tr -d ' '
-}
-first_line() {
-	head -n 1 "$1"
 }
 
 # split_cookies FILE DIR FIRST: writes the cookies of FILE to DIR/FIRST,

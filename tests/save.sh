@@ -9,43 +9,10 @@
 # Prints one KTAP document on stdout.
 set -eu
 
-ko=${FORTUNE_KO:-/lib/fortune/fortune.ko}
-ctl=${FORTUNECTL:-fortunectl}
-db=${FORTUNE_DB:-/usr/share/games/fortunes}
+work_name=save
+# shellcheck source=tests/ctl-lib.sh
+. "$(dirname "$0")/ctl-lib.sh"
 
-work=$(mktemp -d /tmp/save.XXXXXX)
-cleanup() {
-	if [ -e /proc/fortune ]; then
-		rmmod fortune || true
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-test_count=0
-result() {	# NAME [REASON]: no reason means the test passed
-	test_count=$((test_count + 1))
-	if [ -z "${2-}" ]; then
-		echo "ok $test_count $1"
-	else
-		echo "not ok $test_count $1 # $2"
-	fi
-}
-diag() {
-	echo "# $*"
-}
-run() {	# NAME CMD...: output in $work/NAME.out and .err, status in $rc
-	name=$1
-	shift
-	rc=0
-	"$@" >"$work/$name.out" 2>"$work/$name.err" || rc=$?
-}
-lines() {
-	wc -l <"$1" | tr -d ' '
-}
-first_line() {
-	head -n 1 "$1"
-}
 field() {	# NAME: a field of "fortunectl stats"
 	"$ctl" stats | awk -F ': ' -v name="$1" '$1 == name { print $2 }'
 }

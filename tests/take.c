@@ -528,7 +528,7 @@ static void slow_fault_write(size_t len)
 		    msg.event != UFFD_EVENT_PAGEFAULT)
 			continue;
 		/* The writer now waits on a page fault: do others? */
-		if (!others_go_on(5))
+		if (!others_go_on(20))
 			went_on = 0;
 		faults++;
 		copy.dst = msg.arg.pagefault.address & ~(unsigned long)(PAGE - 1);
@@ -652,8 +652,8 @@ static const struct test_case tests[] = {
 	TEST(take_sendfile_splice_same_bytes),
 	TEST_SLOW(take_memory_one_copy_per_cookie, 120),
 	TEST_SLOW(take_sa_restart_never_eintr, 120),
-	TEST(take_slow_fault_small_write),
-	TEST(take_slow_fault_big_write),
+	TEST_SLOW(take_slow_fault_small_write, 120),
+	TEST_SLOW(take_slow_fault_big_write, 120),
 	TEST(take_errno_precedence),
 };
 

@@ -11,8 +11,8 @@ set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
-# shellcheck source=tests/host/ktap.sh
-. "$top/tests/host/ktap.sh"
+# shellcheck source=tests/ktap.sh
+. "$top/tests/ktap.sh"
 
 echo "KTAP version 1"
 echo "1..5"

@@ -14,8 +14,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d /tmp/fortune-packages.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-# shellcheck source=tests/host/ktap.sh
-. "$top/tests/host/ktap.sh"
+# shellcheck source=tests/ktap.sh
+. "$top/tests/ktap.sh"
 
 echo "KTAP version 1"
 echo "1..6"

@@ -1,8 +1,9 @@
 # shellcheck shell=sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Sourced by the host tests (not run: it is not executable, so
-# scripts/check.sh leaves it out): KTAP result lines, numbered in order.
+# Sourced, not run, by the host tests (tests/host/*.sh) and, copied into
+# the initramfs as /tests/ktap.sh, by the guest's shell tests: KTAP result
+# lines, numbered in order, and diagnostics.
 
 test_count=0
 
@@ -14,4 +15,9 @@ result() {
 	else
 		echo "not ok $test_count $1 # $2"
 	fi
+}
+
+# diag TEXT...: a KTAP diagnostic line.
+diag() {
+	echo "# $*"
 }

@@ -1,0 +1,42 @@
+# shellcheck shell=sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sourced by the guest's shell tests of fortunectl (tests/fortunectl.sh,
+# tests/save.sh), from beside them in /tests: KTAP results, a scratch
+# directory $work that goes away at exit together with the module, and
+# small helpers.  The test names its scratch directory before sourcing:
+#
+#   work_name=save
+#   . "$(dirname "$0")/ctl-lib.sh"
+
+# Its variables are for the tests that source it (SC2034).
+# shellcheck source=tests/ktap.sh disable=SC2034
+. "$(dirname "$0")/ktap.sh"
+
+ko=${FORTUNE_KO:-/lib/fortune/fortune.ko}
+ctl=${FORTUNECTL:-fortunectl}
+db=${FORTUNE_DB:-/usr/share/games/fortunes}
+
+work=$(mktemp -d "/tmp/${work_name:-ctl}.XXXXXX")
+cleanup() {
+	if [ -e /proc/fortune ]; then
+		rmmod fortune || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# run NAME CMD...: runs CMD with its output in $work/NAME.out and .err,
+# its exit status in $rc.
+run() {
+	name=$1
+	shift
+	rc=0
+	"$@" >"$work/$name.out" 2>"$work/$name.err" || rc=$?
+}
+lines() {
+	wc -l <"$1" | tr -d ' '
+}
+first_line() {
+	head -n 1 "$1"
+}
