@@ -262,6 +262,10 @@ END {
 	    "/proc/version", c["floor", 1], 0.75)
 	row("64-byte write() on an open fd", t["write_fortune"],
 	    "/dev/null", t["write_null"], 1.50)
+	if (num(t["write_empty"]) && t["write_null"] > 0)
+		printf "| of which the VFS and procfs alone: a 0-byte write() to /proc/fortune (refused first thing) | %s | /dev/null %s | %.2fx | report | - |\n",
+		    us(t["write_empty"]), us(t["write_null"]),
+		    t["write_empty"] / t["write_null"]
 	label = most ? sprintf("%d", most) : "many"
 	row("taking a cookie, " label " stored, order=seq", c["seq", most],
 	    "1 stored", first("seq"), 1.15, bracket("seq"),

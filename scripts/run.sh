@@ -133,14 +133,19 @@ fi
 flock "build/initramfs-$arch.lock" \
 	scripts/initramfs.sh "$kernel" "$arch" >/dev/null || exit 12
 
+# A debug kernel (KASAN, KCSAN, lockdep or kmemleak) makes every operation
+# tens of times dearer: a longer limit, and a quarter of the fuzzer's
+# operations (tests/fuzz.c), which still try each kind thousands of times.
+debug_kernel=
+if grep -qE '^CONFIG_(KASAN|KCSAN|LOCKDEP|DEBUG_KMEMLEAK)=y' \
+	"$root$kdir/.config" 2>/dev/null; then
+	debug_kernel=1
+fi
 if [ -z "$timeout" ]; then
 	timeout=600
 	# Another architecture's instructions are translated one by one.
 	[ "$arch" = amd64 ] || timeout=1500
-	if grep -qE '^CONFIG_(KASAN|LOCKDEP|DEBUG_KMEMLEAK)=y' "$root$kdir/.config" \
-		2>/dev/null; then
-		timeout=2400
-	fi
+	[ -z "$debug_kernel" ] || timeout=2400
 fi
 timeout=${FORTUNE_TIMEOUT:-$timeout}
 
@@ -189,6 +194,7 @@ append="$append FORTUNE_TEST_TIMEOUT=$((timeout / 2))"
 # Each test's own time limit, stretched where instructions are translated
 # from another architecture (tests/testlib.h).
 [ "$arch" = amd64 ] || append="$append FORTUNE_TIMEOUT_SCALE=4"
+[ -z "$debug_kernel" ] || append="$append FORTUNE_FUZZ_OPS=50000"
 # shellcheck disable=SC2086 # $machine is a list of options
 set -- -nographic -no-reboot -nic none -m "$mem" -smp 2 $machine \
 	-kernel "$image" -initrd "$out/initramfs.cpio.gz"

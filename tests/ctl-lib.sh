@@ -40,3 +40,14 @@ lines() {
 first_line() {
 	head -n 1 "$1"
 }
+
+# take_cookie FILE: takes the next cookie into FILE as `cat /proc/fortune`
+# would, but in the shell itself: one open, then the file read line by
+# line to its end.  A process per cookie is what makes a test slow under
+# TCG (on the debug kernels, most of all); `fortunectl next` is tested
+# where it is the point.
+take_cookie() {
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+	done </proc/fortune >"$1"
+}

@@ -69,6 +69,15 @@ read_cookies() {
 	done
 }
 
+# take_cookies FIRST LAST: the same, read by the shell (take_cookie).
+take_cookies() {
+	i=$1
+	while [ "$i" -le "$2" ]; do
+		take_cookie "$work/got/$i" || return 1
+		i=$((i + 1))
+	done
+}
+
 # field NAME: a field of the last "fortunectl stats", kept in $work/stats.
 field() {
 	awk -F ': ' -v name="$1" '$1 == name { print $2 }' "$work/stats"
@@ -204,8 +213,8 @@ diag "loaded $total cookies, $(field used) bytes used"
 
 # 7: read them all back, in order, byte for byte
 why=
-if ! read_cookies 1 $total; then
-	why="fortunectl next failed"
+if ! take_cookies 1 $total; then
+	why="reading /proc/fortune failed"
 else
 	bad=$(same_cookies 1 $total)
 	if [ -n "$bad" ]; then
@@ -361,8 +370,8 @@ result random_load "$why"
 
 why=
 rm -f "$work/got/"*
-if ! read_cookies 1 $random_reads; then
-	why="fortunectl next failed"
+if ! take_cookies 1 $random_reads; then
+	why="reading /proc/fortune failed"
 else
 	md5s "$work/exp" 1 "$first_count" >"$work/exp.sum"
 	md5s "$work/got" 1 $random_reads >"$work/got.sum"

@@ -4,6 +4,11 @@
  *
  *	fuzz [SEED [OPS]]	(defaults: 20240229 and 200000)
  *
+ * Without OPS, FORTUNE_FUZZ_OPS in the environment sets it: scripts/run.sh
+ * asks for a quarter on the debug kernels, whose checks make every
+ * operation tens of times dearer (their point is what an operation does,
+ * not how many there are).
+ *
  * A failing run prints the command that repeats it, for instance
  *
  *	/tests/fuzz 20240229 200000
@@ -1507,6 +1512,14 @@ int main(int argc, char **argv)
 		seed = strtoull(argv[1], &end, 0);
 		if (*end || argc > 3) {
 			fprintf(stderr, "usage: %s [SEED [OPS]]\n", prog);
+			return 2;
+		}
+	}
+	if (argc <= 2 && getenv("FORTUNE_FUZZ_OPS")) {
+		total_ops = strtoul(getenv("FORTUNE_FUZZ_OPS"), &end, 0);
+		if (*end || !total_ops) {
+			fprintf(stderr, "%s: FORTUNE_FUZZ_OPS is not a count\n",
+				prog);
 			return 2;
 		}
 	}

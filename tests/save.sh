@@ -16,12 +16,12 @@ work_name=save
 field() {	# NAME: a field of "fortunectl stats"
 	"$ctl" stats | awk -F ': ' -v name="$1" '$1 == name { print $2 }'
 }
-# reads DIR N: N cookies with fortunectl next into DIR/1..N
+# reads DIR N: N cookies taken into DIR/1..N
 reads() {
 	mkdir -p "$1"
 	i=1
 	while [ "$i" -le "$2" ]; do
-		"$ctl" next >"$1/$i" || return 1
+		take_cookie "$1/$i" || return 1
 		i=$((i + 1))
 	done
 }
