@@ -160,16 +160,17 @@ amd64)
 	machine="-cpu max"
 	;;
 i386)
-	# FORTUNE_I386_MEM=4244 gives just over 4 GiB of RAM once the
+	# Debian's 686-pae kernel on an Intel model of the PAE era, with
+	# just over 4 GiB of RAM once the
 	# kernel's share is taken: a PAE kernel's RAM in bytes then wraps in
 	# 32 bits to a few MiB, which tests/params.c shows the module
-	# survives.  Not the default: here such a guest stalled under TCG
-	# right after "Freeing initrd memory", before /init ran.
-	# An Intel model: qemu-system-i386's "max" says AuthenticAMD, and a
-	# 32-bit kernel warns (panics, with panic_on_warn) that such AMD
-	# processors are not fit for SMP.
-	qemu=qemu-system-i386 tty=ttyS0 results_tty=/dev/ttyS1
-	machine="-cpu Nehalem" mem=${FORTUNE_I386_MEM:-2048}
+	# survives (FORTUNE_I386_MEM changes it).  qemu-system-x86_64, not
+	# -i386: the latter keeps guest physical addresses to 32 bits under
+	# TCG, and with RAM above 4 GiB user space never ran.  An Intel
+	# model: "max" says AuthenticAMD, and a 32-bit kernel warns (panics,
+	# with panic_on_warn) that such AMD processors are not fit for SMP.
+	qemu=qemu-system-x86_64 tty=ttyS0 results_tty=/dev/ttyS1
+	machine="-cpu Nehalem" mem=${FORTUNE_I386_MEM:-4244}
 	;;
 arm64)
 	# -cpu max spends most of its time emulating pointer authentication.
