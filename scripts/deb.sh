@@ -21,7 +21,7 @@ out=${1:-build/deb}
 case $out in /*) ;; *) out=$top/$out ;; esac
 
 [ -n "${FORTUNE_DEPS_DONE:-}" ] ||
-	scripts/deps.sh dpkg-dev debhelper dh-dkms dkms >&2
+	scripts/deps.sh build-essential dpkg-dev debhelper dh-dkms dkms >&2
 
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
 logged=$(dpkg-parsechangelog -S Version)
