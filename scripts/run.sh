@@ -160,11 +160,11 @@ amd64)
 	machine="-cpu max"
 	;;
 i386)
-	# Debian's 686-pae kernel on an Intel model of the PAE era, with
-	# just over 4 GiB of RAM once the
-	# kernel's share is taken: a PAE kernel's RAM in bytes then wraps in
-	# 32 bits to a few MiB, which tests/params.c shows the module
-	# survives (FORTUNE_I386_MEM changes it).  qemu-system-x86_64, not
+	# Debian's 686-pae kernel on an Intel model of the PAE era, with just
+	# over 4 GiB of RAM once the kernel's share is taken: a PAE kernel's
+	# RAM in bytes then wraps in 32 bits to a few MiB, which
+	# tests/params.c shows the module survives (FORTUNE_I386_MEM changes
+	# it).  qemu-system-x86_64, not
 	# -i386: the latter keeps guest physical addresses to 32 bits under
 	# TCG, and with RAM above 4 GiB user space never ran.  An Intel
 	# model: "max" says AuthenticAMD, and a 32-bit kernel warns (panics,
