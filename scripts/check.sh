@@ -50,21 +50,22 @@ mkdir -p build/jobs
 
 # The jobs, longest first: the debug kernels (tens of minutes), then the
 # system test (about ten), then the rest in the order of their lists.
-queue=
+long='' hosts='' others=''
 for k in $kernels; do
-	case $k in debug | kcsan) queue="$queue kernel:$k" ;; esac
+	case $k in
+	debug | kcsan) long="$long kernel:$k" ;;
+	*) others="$others kernel:$k" ;;
+	esac
 done
 for test in tests/host/*.sh; do
 	[ -x "$test" ] || continue
-	case $test in */system.sh) queue="$queue host:system" ;; esac
+	name=$(basename "$test" .sh)
+	case $name in
+	system) long="$long host:$name" ;;
+	*) hosts="$hosts host:$name" ;;
+	esac
 done
-for test in tests/host/*.sh; do
-	[ -x "$test" ] || continue
-	case $test in */system.sh) ;; *) queue="$queue host:$(basename "$test" .sh)" ;; esac
-done
-for k in $kernels; do
-	case $k in debug | kcsan) ;; *) queue="$queue kernel:$k" ;; esac
-done
+queue="$long $hosts $others"
 
 # tally FILE [MARKER]: read a KTAP results file; set $p, $f (failures
 # and problems) and $s; keep its failure lines in $fails for report.
@@ -154,13 +155,17 @@ run_kernel() {
 	fi
 }
 
+# job_dir ENTRY: where the files of job ENTRY (host:NAME, kernel:NAME) go.
+job_dir() {
+	echo "build/jobs/${1%%:*}-${1#*:}"
+}
+
 # A worker takes the jobs of the queue in order, each one that no other
 # worker has claimed yet (mkdir is the claim: it succeeds once).
 worker() {
 	for entry in $queue; do
-		id=$(echo "$entry" | tr : -)
-		mkdir "build/jobs/$id.claimed" 2>/dev/null || continue
-		job=$top/build/jobs/$id
+		job=$top/$(job_dir "$entry")
+		mkdir "$job.claimed" 2>/dev/null || continue
 		fails=$job.fails
 		: >"$fails"
 		case $entry in
@@ -209,7 +214,7 @@ done
 # The totals, and what failed in the order of the queue.
 passed=0 failed=0 skipped=0
 for entry in $queue; do
-	job=build/jobs/$(echo "$entry" | tr : -)
+	job=$(job_dir "$entry")
 	if [ ! -f "$job.counts" ]; then
 		echo "  ${entry#*:}: did not finish" >>build/check-failures
 		failed=$((failed + 1))

@@ -164,10 +164,9 @@ i386)
 	# over 4 GiB of RAM once the kernel's share is taken: a PAE kernel's
 	# RAM in bytes then wraps in 32 bits to a few MiB, which
 	# tests/params.c shows the module survives (FORTUNE_I386_MEM changes
-	# it).  qemu-system-x86_64, not
-	# -i386: the latter keeps guest physical addresses to 32 bits under
-	# TCG, and with RAM above 4 GiB user space never ran.  An Intel
-	# model: "max" says AuthenticAMD, and a 32-bit kernel warns (panics,
+	# it).  qemu-system-x86_64, not -i386: the latter keeps guest
+	# physical addresses to 32 bits under TCG, and with RAM above 4 GiB
+	# user space never ran.  An Intel model: "max" says AuthenticAMD, and a 32-bit kernel warns (panics,
 	# with panic_on_warn) that such AMD processors are not fit for SMP.
 	qemu=qemu-system-x86_64 tty=ttyS0 results_tty=/dev/ttyS1
 	machine="-cpu Nehalem" mem=${FORTUNE_I386_MEM:-4244}

@@ -51,3 +51,19 @@ take_cookie() {
 		printf '%s\n' "$line"
 	done </proc/fortune >"$1"
 }
+
+# ctl_next FILE: the next cookie into FILE, with fortunectl next.
+ctl_next() {
+	"$ctl" next >"$1"
+}
+
+# take_each READER DIR FIRST LAST: cookies FIRST to LAST into DIR/FIRST
+# .. DIR/LAST, each taken by READER FILE (take_cookie or ctl_next).
+take_each() {
+	mkdir -p "$2"
+	i=$3
+	while [ "$i" -le "$4" ]; do
+		"$1" "$2/$i" || return 1
+		i=$((i + 1))
+	done
+}

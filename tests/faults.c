@@ -416,6 +416,9 @@ static int take_next(void)
 	return CHECK_TAKE_BYTES(open_cookie[i], open_len[i], 4096);
 }
 
+/* Reads that failed cleanly, per cookie, over both sweeps. */
+static unsigned int open_failed[3];
+
 /*
  * Opens a file and makes its first read, which takes the cookie, fail at
  * fault point 1, 2, 3... with cookie @target next each time, until a read
@@ -423,9 +426,6 @@ static int take_next(void)
  * (ENOMEM) takes nothing; a failed copy to user memory (EFAULT) comes after
  * the take, so the file has its cookie and reads it on the next try.
  */
-/* Reads that failed cleanly, per cookie, over both sweeps. */
-static unsigned int open_failed[3];
-
 static void open_round(int ctl, unsigned int target)
 {
 	struct fortune_stats st0, st1;

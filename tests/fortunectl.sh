@@ -60,24 +60,6 @@ same_cookies() {
 	     $1 != want[FNR] { print $2; exit }' "$work/exp.sum" "$work/got.sum"
 }
 
-# read_cookies FIRST LAST: fortunectl next into $work/got/FIRST..LAST.
-read_cookies() {
-	i=$1
-	while [ "$i" -le "$2" ]; do
-		"$ctl" next >"$work/got/$i" || return 1
-		i=$((i + 1))
-	done
-}
-
-# take_cookies FIRST LAST: the same, read by the shell (take_cookie).
-take_cookies() {
-	i=$1
-	while [ "$i" -le "$2" ]; do
-		take_cookie "$work/got/$i" || return 1
-		i=$((i + 1))
-	done
-}
-
 # field NAME: a field of the last "fortunectl stats", kept in $work/stats.
 field() {
 	awk -F ': ' -v name="$1" '$1 == name { print $2 }' "$work/stats"
@@ -213,7 +195,7 @@ diag "loaded $total cookies, $(field used) bytes used"
 
 # 7: read them all back, in order, byte for byte
 why=
-if ! take_cookies 1 $total; then
+if ! take_each take_cookie "$work/got" 1 $total; then
 	why="reading /proc/fortune failed"
 else
 	bad=$(same_cookies 1 $total)
@@ -273,7 +255,7 @@ elif [ "$rc" -ne 0 ]; then
 	why="load - exits $rc: $(first_line "$work/edge.err")"
 elif ! get_stats || [ "$(field cookies)" != 7 ]; then
 	why="expected 7 cookies: $(tr '\n' ' ' <"$work/stats")"
-elif ! read_cookies $edge_first $edge_last; then
+elif ! take_each ctl_next "$work/got" $edge_first $edge_last; then
 	why="fortunectl next failed"
 else
 	bad=$(same_cookies $edge_first $edge_last)
@@ -320,7 +302,7 @@ result small_pot_stops_with_reason "$why"
 diag "$(first_line "$work/small.err")"
 
 why=
-if ! read_cookies 1 $fits; then
+if ! take_each ctl_next "$work/got" 1 $fits; then
 	why="fortunectl next failed"
 else
 	bad=$(same_cookies 1 $fits)
@@ -370,7 +352,7 @@ result random_load "$why"
 
 why=
 rm -f "$work/got/"*
-if ! take_cookies 1 $random_reads; then
+if ! take_each take_cookie "$work/got" 1 $random_reads; then
 	why="reading /proc/fortune failed"
 else
 	md5s "$work/exp" 1 "$first_count" >"$work/exp.sum"

@@ -16,15 +16,6 @@ work_name=save
 field() {	# NAME: a field of "fortunectl stats"
 	"$ctl" stats | awk -F ': ' -v name="$1" '$1 == name { print $2 }'
 }
-# reads DIR N: N cookies taken into DIR/1..N
-reads() {
-	mkdir -p "$1"
-	i=1
-	while [ "$i" -le "$2" ]; do
-		take_cookie "$1/$i" || return 1
-		i=$((i + 1))
-	done
-}
 # differ A B N: the first of 1..N where A/i and B/i differ, or nothing
 differ() {
 	i=1
@@ -79,7 +70,7 @@ fresh pot_size=1048576
 "$ctl" load $files "$edge"
 count=$(field cookies)
 # Move the cursor somewhere in the middle.
-reads "$work/skip" 5
+take_each take_cookie "$work/skip" 1 5
 served=$(field served)
 run save "$ctl" save "$work/pot"
 if [ "$rc" -ne 0 ]; then
@@ -96,7 +87,7 @@ diag "$count cookies saved, $(wc -c <"$work/pot") bytes"
 
 why=
 used=$(field used)
-reads "$work/before" "$count"
+take_each take_cookie "$work/before" 1 "$count"
 fresh pot_size=1048576
 run load "$ctl" load "$work/pot"
 if [ "$rc" -ne 0 ]; then
@@ -104,7 +95,7 @@ if [ "$rc" -ne 0 ]; then
 elif [ "$(field cookies)" != "$count" ] || [ "$(field used)" != "$used" ]; then
 	why="after load: $(field cookies) cookies, $(field used) bytes; want $count, $used"
 else
-	reads "$work/after" "$count"
+	take_each take_cookie "$work/after" 1 "$count"
 	bad=$(differ "$work/before" "$work/after" "$count")
 	[ -z "$bad" ] || why="read $bad after the reload differs"
 fi
