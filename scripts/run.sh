@@ -192,8 +192,11 @@ append="$append FORTUNE_MODE=$mode FORTUNE_KERNEL=$kernel"
 append="$append FORTUNE_RESULTS=$results_tty"
 append="$append FORTUNE_TEST_TIMEOUT=$((timeout / 2))"
 # Each test's own time limit, stretched where instructions are translated
-# from another architecture (tests/testlib.h).
-[ "$arch" = amd64 ] || append="$append FORTUNE_TIMEOUT_SCALE=4"
+# from another architecture or a debug kernel checks every access
+# (tests/testlib.h).
+if [ "$arch" != amd64 ] || [ -n "$debug_kernel" ]; then
+	append="$append FORTUNE_TIMEOUT_SCALE=4"
+fi
 [ -z "$debug_kernel" ] || append="$append FORTUNE_FUZZ_OPS=50000"
 # shellcheck disable=SC2086 # $machine is a list of options
 set -- -nographic -no-reboot -nic none -m "$mem" -smp 2 $machine \

@@ -18,6 +18,7 @@
 struct shared {
 	int writers_done;		/* readers and poller stop */
 	int stop_clearer;
+	unsigned long progress;		/* operations done, by all */
 	unsigned int takes[WRITERS][16];
 };
 
@@ -33,6 +34,12 @@ static int shared_map(void)
 	}
 	memset(shared, 0, sizeof(*shared));
 	return 1;
+}
+
+/* One more operation done: what wait_all() watches. */
+static void progress(void)
+{
+	__atomic_add_fetch(&shared->progress, 1, __ATOMIC_RELAXED);
 }
 
 /* The cookie writer @w writes @j-th: its id and its length. */
@@ -93,6 +100,7 @@ static void writer(unsigned int w, unsigned int from, unsigned int to)
 		make_cookie(cookie, len, id);
 		if (!CHECK_RET(write(fd, cookie, len), (long)len))
 			_exit(1);
+		progress();
 	}
 	close(fd);
 	_exit(0);
@@ -116,6 +124,7 @@ static void reader(unsigned int r)
 		if (!CHECK_RET(take_chunked(&got, chunks[r % 4]), 0))
 			_exit(1);
 		reads++;
+		progress();
 		if (!got.len) {
 			empty++;
 		} else if (!valid_cookie(&got, &w, &j)) {
@@ -130,17 +139,22 @@ static void reader(unsigned int r)
 }
 
 /*
- * Waits for every process in @pids (0 = none) to exit 0, within @secs
- * (stretched where QEMU translates another architecture).
+ * Waits for every process in @pids (0 = none) to exit 0.  It fails when
+ * they stall: @secs (stretched on slow guests) without one operation done
+ * by anyone.  A liveness check, not a timing: a debug kernel on a busy host
+ * may take minutes, and the test's own deadline still bounds it.
  */
 static void wait_all(pid_t *pids, size_t count, unsigned int secs)
 {
-	double deadline = now() + (secs *= time_scale());
+	unsigned long seen = __atomic_load_n(&shared->progress,
+					     __ATOMIC_RELAXED);
+	double stall = now() + (secs *= time_scale());
 	size_t i, left = 0;
 
 	for (i = 0; i < count; i++)
 		left += pids[i] > 0;
-	while (left && now() < deadline) {
+	while (left && now() < stall) {
+		unsigned long done;
 		int status;
 
 		for (i = 0; i < count; i++) {
@@ -152,9 +166,14 @@ static void wait_all(pid_t *pids, size_t count, unsigned int secs)
 			pids[i] = 0;
 			left--;
 		}
+		done = __atomic_load_n(&shared->progress, __ATOMIC_RELAXED);
+		if (done != seen) {
+			seen = done;
+			stall = now() + secs;
+		}
 		sleep_ms(10);
 	}
-	CHECK(!left, "%zu children still running after %u s", left, secs);
+	CHECK(!left, "%zu children did nothing for %u s", left, secs);
 }
 
 /*
@@ -348,6 +367,7 @@ static void taker(unsigned int t, unsigned int count)
 			_exit(1);
 		}
 		shared->takes[t][id - 10]++;
+		progress();
 		blob_free(&got);
 	}
 	_exit(0);
@@ -396,6 +416,7 @@ static void clearer(void)
 		if (!CHECK_RET(clear_pot(), 0))
 			_exit(1);
 		clears++;
+		progress();
 		sleep_ms(5);
 	}
 	ktap_diag("clearer: %lu clears", clears);
@@ -412,6 +433,7 @@ static void poller(void)
 		if (!CHECK_RET(get_stats(&st), 0))
 			_exit(1);
 		polls++;
+		progress();
 		if (st.capacity != 1048576 || st.used > st.capacity ||
 		    st.used < st.cookies * (16 + FORTUNE_COOKIE_OVERHEAD) ||
 		    st.cookies > st.added || st.added < prev.added ||

@@ -180,8 +180,9 @@ static inline void sleep_ms(unsigned int ms)
 }
 
 /*
- * How many times longer than on x86-64 a time limit should be: set by
- * scripts/run.sh where QEMU translates another architecture.
+ * How many times longer than on a stock x86-64 kernel a time limit should
+ * be: set by scripts/run.sh where QEMU translates another architecture or
+ * the kernel is a debug one (KASAN, KCSAN, lockdep, kmemleak).
  */
 static inline unsigned int time_scale(void)
 {

@@ -217,7 +217,7 @@ static void unload_during_read_write_loops(void)
 	sleep_ms(200);
 	CHECK_RET(module_unload(), 0);
 
-	deadline = now() + 20;
+	deadline = now() + 20 * time_scale();
 	for (left = ARRAY_SIZE(kinds); left && now() < deadline;) {
 		int status;
 
@@ -232,7 +232,8 @@ static void unload_during_read_write_loops(void)
 		}
 		sleep_ms(20);
 	}
-	CHECK(!left, "%zu children still running 20 s after rmmod", left);
+	CHECK(!left, "%zu children still running %u s after rmmod", left,
+	      20 * time_scale());
 	CHECK(!module_is_loaded(), "fortune still in /proc/modules");
 }
 
