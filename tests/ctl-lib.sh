@@ -41,29 +41,65 @@ first_line() {
 	head -n 1 "$1"
 }
 
-# take_cookie FILE: takes the next cookie into FILE as `cat /proc/fortune`
-# would, but in the shell itself: one open, then the file read line by
-# line to its end.  A process per cookie is what makes a test slow under
-# TCG (on the debug kernels, most of all); `fortunectl next` is tested
-# where it is the point.
-take_cookie() {
-	while IFS= read -r line; do
-		printf '%s\n' "$line"
-	done </proc/fortune >"$1"
+# Cookie streams.  A stream holds cookies one after another, each one
+# followed by a line that is "%" alone: fortune's own format, in which no
+# cookie can hold such a line.  One cmp of two streams compares every
+# cookie and every boundary between them, with no file per cookie (making
+# a thousand files costs minutes on a debug kernel under TCG).
+
+# take_stream N: takes N cookies as `cat /proc/fortune` would, each with
+# an open, reads to the end of the file and a close, and prints them as a
+# stream.  One awk does it all: a process per cookie is what makes a test
+# slow under TCG; `fortunectl next` is tested where it is the point.
+take_stream() {
+	awk -v n="$1" 'BEGIN {
+		for (i = 0; i < n; i++) {
+			while ((got = (getline line <"/proc/fortune")) > 0)
+				print line
+			if (got < 0)
+				exit 1
+			close("/proc/fortune")
+			print "%"
+		}
+	}'
 }
 
-# ctl_next FILE: the next cookie into FILE, with fortunectl next.
-ctl_next() {
-	"$ctl" next >"$1"
-}
-
-# take_each READER DIR FIRST LAST: cookies FIRST to LAST into DIR/FIRST
-# .. DIR/LAST, each taken by READER FILE (take_cookie or ctl_next).
-take_each() {
-	mkdir -p "$2"
-	i=$3
-	while [ "$i" -le "$4" ]; do
-		"$1" "$2/$i" || return 1
+# ctl_stream N: N cookies as a stream, each from one `fortunectl next`.
+ctl_stream() {
+	i=0
+	while [ "$i" -lt "$1" ]; do
+		"$ctl" next || return 1
+		echo %
 		i=$((i + 1))
 	done
+}
+
+# cookies STREAM: how many cookies STREAM holds.
+cookies() {
+	grep -c '^%$' "$1" || true
+}
+
+# slice STREAM FIRST LAST: cookies FIRST to LAST (from 1) of STREAM.
+slice() {
+	awk -v first="$2" -v last="$3" '
+		n + 1 >= first && n + 1 <= last { print }
+		$0 == "%" { n++ }' "$1"
+}
+
+# first_difference A B: nothing when streams A and B hold the same
+# cookies, else the number of the first cookie in which they differ.
+first_difference() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		for (n = 1;;) {
+			in_a = (getline line_a <a) > 0
+			in_b = (getline line_b <b) > 0
+			if (!in_a && !in_b)
+				exit
+			if (in_a != in_b || line_a != line_b) {
+				print n
+				exit
+			}
+			n += line_a == "%"
+		}
+	}'
 }

@@ -10,7 +10,8 @@
 # fortunectl: cookies are separated by lines that hold only "%" (or "%\r"
 # in CRLF files); an empty cookie, or one that is a single empty line, is
 # not a cookie.  What a reader gets back is each line of the cookie with
-# its newline, so the split writes exactly that.
+# its newline, so the split prints exactly that, as a stream of cookies
+# (tests/ctl-lib.sh).
 set -eu
 
 work_name=fortunectl
@@ -26,38 +27,24 @@ bytes() {
 	wc -c <"$1" | tr -d ' '
 }
 
-# split_cookies FILE DIR FIRST: writes the cookies of FILE to DIR/FIRST,
-# DIR/FIRST+1, ... and prints how many there were.
+# split_cookies FILE: the cookies of fortune file FILE, as a stream.
 split_cookies() {
-	awk -v dir="$2" -v n="$(($3 - 1))" -v first="$3" '
+	awk '
 		function flush() {
-			if (nlines > 1 || (nlines == 1 && text != "\n")) {
-				n++
-				out = dir "/" n
-				printf "%s", text > out
-				close(out)
-			}
+			if (nlines > 1 || (nlines == 1 && text != "\n"))
+				printf "%s%%\n", text
 			nlines = 0
 			text = ""
 		}
 		$0 == "%" || $0 == "%\r" { flush(); next }
 		{ text = text $0 "\n"; nlines++ }
-		END { flush(); print n - first + 1 }
+		END { flush() }
 	' "$1"
 }
 
-# md5s DIR FIRST LAST: one "sum name" line per cookie file, in order.
-md5s() {
-	seq "$2" "$3" | (cd "$1" && xargs md5sum)
-}
-
-# same_cookies FIRST LAST: compare $work/got/i with $work/exp/i byte for
-# byte; print nothing if all match, else the first that does not.
-same_cookies() {
-	md5s "$work/exp" "$1" "$2" >"$work/exp.sum"
-	md5s "$work/got" "$1" "$2" >"$work/got.sum"
-	awk 'NR == FNR { want[FNR] = $1; next }
-	     $1 != want[FNR] { print $2; exit }' "$work/exp.sum" "$work/got.sum"
+# size_of STREAM N: the bytes cookie N of STREAM reads as.
+size_of() {
+	echo $(($(slice "$1" "$2" "$2" | wc -c) - 2))
 }
 
 # field NAME: a field of the last "fortunectl stats", kept in $work/stats.
@@ -68,10 +55,11 @@ get_stats() {
 	"$ctl" stats >"$work/stats" 2>&1
 }
 
-# used_by FIRST LAST: pot bytes the expected cookies FIRST..LAST take.
+# used_by STREAM: the pot bytes the cookies of STREAM take: each one's
+# text but its last newline, and the overhead.  The stream has 3 bytes
+# more per cookie: that newline and the line "%".
 used_by() {
-	total=$(seq "$1" "$2" | (cd "$work/exp" && xargs cat) | wc -c)
-	echo $((total + ($2 - $1 + 1) * (overhead - 1)))
+	echo $(($(bytes "$1") + $(cookies "$1") * (overhead - 3)))
 }
 
 insmod_fortune() {
@@ -80,8 +68,6 @@ insmod_fortune() {
 rmmod_fortune() {
 	rmmod fortune 2>"$work/rmmod.err"
 }
-
-mkdir "$work/exp" "$work/got"
 
 # Debian's data files, not their .dat indexes or .u8 links.
 files=
@@ -144,11 +130,14 @@ else
 fi
 result no_module "$why"
 
-# The expected cookies of every file, numbered on from one file to the
-# next as one load of all of them adds them.
+# The expected cookies of every file, one after another as one load of
+# them all adds them.
 total=0
+: >"$work/exp"
 for f in $files; do
-	count=$(split_cookies "$f" "$work/exp" $((total + 1)))
+	split_cookies "$f" >"$work/one"
+	count=$(cookies "$work/one")
+	cat "$work/one" >>"$work/exp"
 	diag "$f: $count cookies"
 	total=$((total + count))
 done
@@ -187,20 +176,20 @@ elif ! get_stats; then
 elif [ "$(field cookies)" != $total ] || [ "$(field added)" != $total ] ||
      [ "$(field refused)" != 0 ]; then
 	why="expected $total cookies: $(tr '\n' ' ' <"$work/stats")"
-elif [ "$(field used)" != "$(used_by 1 $total)" ]; then
-	why="used $(field used), expected $(used_by 1 $total)"
+elif [ "$(field used)" != "$(used_by "$work/exp")" ]; then
+	why="used $(field used), expected $(used_by "$work/exp")"
 fi
 result load_all_files "$why"
 diag "loaded $total cookies, $(field used) bytes used"
 
 # 7: read them all back, in order, byte for byte
 why=
-if ! take_each take_cookie "$work/got" 1 $total; then
+if ! take_stream $total >"$work/got"; then
 	why="reading /proc/fortune failed"
 else
-	bad=$(same_cookies 1 $total)
+	bad=$(first_difference "$work/exp" "$work/got")
 	if [ -n "$bad" ]; then
-		why="cookie $bad reads back as $(bytes "$work/got/$bad") bytes, not the file's $(bytes "$work/exp/$bad")"
+		why="cookie $bad reads back as $(size_of "$work/got" "$bad") bytes, not the file's $(size_of "$work/exp" "$bad")"
 	elif ! get_stats || [ "$(field served)" != $total ]; then
 		why="served $(field served), expected $total"
 	fi
@@ -209,7 +198,9 @@ result seq_reads_back_every_cookie "$why"
 
 # 8: after the newest comes the oldest again
 why=
-if ! "$ctl" next >"$work/wrap" || ! cmp -s "$work/wrap" "$work/exp/1"; then
+slice "$work/exp" 1 1 >"$work/first_cookie"
+if ! ctl_stream 1 >"$work/wrap" ||
+   ! cmp -s "$work/wrap" "$work/first_cookie"; then
 	why="the read after cookie $total is not cookie 1"
 fi
 result seq_wraps_around "$why"
@@ -244,9 +235,8 @@ edge=$work/edge
 	}'
 	printf '%%\n\tindented\n  spaces  \n%%\nthe last, no newline'
 } >"$edge"
-edge_first=$((total + 1))
-edge_count=$(split_cookies "$edge" "$work/exp" $edge_first)
-edge_last=$((edge_first + edge_count - 1))
+split_cookies "$edge" >"$work/edge.exp"
+edge_count=$(cookies "$work/edge.exp")
 why=
 run edge "$ctl" load - <"$edge"
 if [ "$edge_count" -ne 7 ]; then
@@ -255,12 +245,11 @@ elif [ "$rc" -ne 0 ]; then
 	why="load - exits $rc: $(first_line "$work/edge.err")"
 elif ! get_stats || [ "$(field cookies)" != 7 ]; then
 	why="expected 7 cookies: $(tr '\n' ' ' <"$work/stats")"
-elif ! take_each ctl_next "$work/got" $edge_first $edge_last; then
+elif ! ctl_stream 7 >"$work/edge.got"; then
 	why="fortunectl next failed"
 else
-	bad=$(same_cookies $edge_first $edge_last)
-	[ -z "$bad" ] ||
-		why="edge cookie $((bad - total)) does not read back as written"
+	bad=$(first_difference "$work/edge.exp" "$work/edge.got")
+	[ -z "$bad" ] || why="edge cookie $bad does not read back as written"
 fi
 result format_corner_cases "$why"
 
@@ -272,15 +261,24 @@ rmmod_fortune || diag "rmmod: $(first_line "$work/rmmod.err")"
 # shellcheck disable=SC2086 # the first of the files
 set -- $files
 first_file=$1
-first_count=$(split_cookies "$first_file" "$work/exp" 1)
-fits=0
-used=0
-while [ $fits -lt "$first_count" ]; do
-	need=$(($(bytes "$work/exp/$((fits + 1))") - 1 + overhead))
-	[ $((used + need)) -le $small_pot ] || break
-	used=$((used + need))
-	fits=$((fits + 1))
-done
+split_cookies "$first_file" >"$work/first"
+first_count=$(cookies "$work/first")
+# "FITS USED": how many of its cookies fit, and the bytes they use.
+fit=$(awk -v size=$small_pot -v overhead=$overhead '
+	$0 != "%" { len += length($0) + 1; next }
+	{
+		need = len - 1 + overhead
+		len = 0
+		if (full || used + need > size) {
+			full = 1
+			next
+		}
+		used += need
+		fits++
+	}
+	END { print fits + 0, used + 0 }' "$work/first")
+fits=${fit% *}
+used=${fit#* }
 why=
 if ! insmod_fortune pot_size=$small_pot; then
 	why="insmod pot_size=$small_pot: $(first_line "$work/insmod.err")"
@@ -293,8 +291,8 @@ else
 	elif ! grep -q "^fortunectl: $first_file: cookie $((fits + 1)) (line [0-9]*): No space left on device ($fits loaded; $((small_pot - used)) of $small_pot bytes free" \
 		"$work/small.err"; then
 		why="expected cookie $((fits + 1)) refused: $(first_line "$work/small.err")"
-	elif ! get_stats || [ "$(field cookies)" != $fits ] ||
-	     [ "$(field refused)" != 1 ] || [ "$(field used)" != $used ]; then
+	elif ! get_stats || [ "$(field cookies)" != "$fits" ] ||
+	     [ "$(field refused)" != 1 ] || [ "$(field used)" != "$used" ]; then
 		why="expected $fits cookies: $(tr '\n' ' ' <"$work/stats")"
 	fi
 fi
@@ -302,10 +300,11 @@ result small_pot_stops_with_reason "$why"
 diag "$(first_line "$work/small.err")"
 
 why=
-if ! take_each ctl_next "$work/got" 1 $fits; then
+slice "$work/first" 1 "$fits" >"$work/fit"
+if ! ctl_stream "$fits" >"$work/got"; then
 	why="fortunectl next failed"
 else
-	bad=$(same_cookies 1 $fits)
+	bad=$(first_difference "$work/fit" "$work/got")
 	[ -z "$bad" ] || why="cookie $bad does not read back as written"
 fi
 result small_pot_keeps_what_fit "$why"
@@ -351,16 +350,16 @@ fi
 result random_load "$why"
 
 why=
-rm -f "$work/got/"*
-if ! take_each take_cookie "$work/got" 1 $random_reads; then
+if ! take_stream $random_reads >"$work/got"; then
 	why="reading /proc/fortune failed"
 else
-	md5s "$work/exp" 1 "$first_count" >"$work/exp.sum"
-	md5s "$work/got" 1 $random_reads >"$work/got.sum"
 	# For each read, the number of the file's cookie it is (0: none).
-	awk 'NR == FNR { if (!($1 in rank)) rank[$1] = $2; next }
-	     { print ($1 in rank) ? rank[$1] : 0 }' \
-		"$work/exp.sum" "$work/got.sum" >"$work/ranks"
+	awk '{ text = text $0 "\n" }
+	     $0 != "%" { next }
+	     NR == FNR { if (!(text in rank)) rank[text] = n + 1
+			 n++; text = ""; next }
+	     { print (text in rank) ? rank[text] : 0; text = "" }' \
+		"$work/first" "$work/got" >"$work/ranks"
 	stranger=$(grep -n '^0$' "$work/ranks" | head -n 1 | cut -d: -f1)
 	if [ -n "$stranger" ]; then
 		why="read $stranger is none of the file's cookies"

@@ -16,17 +16,6 @@ work_name=save
 field() {	# NAME: a field of "fortunectl stats"
 	"$ctl" stats | awk -F ': ' -v name="$1" '$1 == name { print $2 }'
 }
-# differ A B N: the first of 1..N where A/i and B/i differ, or nothing
-differ() {
-	i=1
-	while [ "$i" -le "$3" ]; do
-		cmp -s "$1/$i" "$2/$i" || {
-			echo "$i"
-			return
-		}
-		i=$((i + 1))
-	done
-}
 leftovers() {	# NAME: temporary files save left beside $work/NAME
 	find "$work" -maxdepth 1 -name "$1.*"
 }
@@ -43,8 +32,8 @@ echo "1..9"
 # The cookies: one of Debian's files and the corners of the format that do
 # round-trip: a cookie ending in an empty line, one that is an empty line
 # only ("\n\n" in the file: "\n" in the pot), CRLF, UTF-8, tabs.
-# One file is enough (and reading every cookie back, one process per
-# cookie, is slow under TCG): the smallest of Debian's, riddles.
+# One file is enough (reading every cookie back is slow on a debug kernel
+# under TCG): the smallest of Debian's, riddles.
 files=
 for f in "$db"/riddles "$db"/*; do
 	case $f in *.dat | *.u8) continue ;; esac
@@ -70,7 +59,7 @@ fresh pot_size=1048576
 "$ctl" load $files "$edge"
 count=$(field cookies)
 # Move the cursor somewhere in the middle.
-take_each take_cookie "$work/skip" 1 5
+take_stream 5 >/dev/null
 served=$(field served)
 run save "$ctl" save "$work/pot"
 if [ "$rc" -ne 0 ]; then
@@ -87,7 +76,7 @@ diag "$count cookies saved, $(wc -c <"$work/pot") bytes"
 
 why=
 used=$(field used)
-take_each take_cookie "$work/before" 1 "$count"
+take_stream "$count" >"$work/before"
 fresh pot_size=1048576
 run load "$ctl" load "$work/pot"
 if [ "$rc" -ne 0 ]; then
@@ -95,8 +84,8 @@ if [ "$rc" -ne 0 ]; then
 elif [ "$(field cookies)" != "$count" ] || [ "$(field used)" != "$used" ]; then
 	why="after load: $(field cookies) cookies, $(field used) bytes; want $count, $used"
 else
-	take_each take_cookie "$work/after" 1 "$count"
-	bad=$(differ "$work/before" "$work/after" "$count")
+	take_stream "$count" >"$work/after"
+	bad=$(first_difference "$work/before" "$work/after")
 	[ -z "$bad" ] || why="read $bad after the reload differs"
 fi
 result save_load_round_trip "$why"
@@ -178,17 +167,19 @@ fi
 result crlf_blank_cookie_skipped "$why"
 
 # 9: a line too long for the memory allowed stops the load: exit 1, one
-# line, and nothing stored in pieces.
+# line that says why, and nothing stored in pieces.  With 20 MB of address
+# space, reading a line of 30 MB runs out of memory on the way.
 why=
 fresh pot_size=16777216
 rc=0
 # shellcheck disable=SC3045 # busybox sh has ulimit -v
-head -c 100000000 /dev/zero | tr '\0' x |
-	(ulimit -v 60000 && "$ctl" load -) 2>"$work/nomem.err" || rc=$?
+head -c 30000000 /dev/zero | tr '\0' x |
+	(ulimit -v 20000 && "$ctl" load -) 2>"$work/nomem.err" || rc=$?
 if [ "$rc" -ne 1 ]; then
 	why="load exits $rc, not 1"
-elif [ "$(lines "$work/nomem.err")" -ne 1 ]; then
-	why="$(lines "$work/nomem.err") lines on stderr"
+elif [ "$(lines "$work/nomem.err")" -ne 1 ] ||
+     ! grep -q 'Cannot allocate memory' "$work/nomem.err"; then
+	why="stderr: $(first_line "$work/nomem.err") ($(lines "$work/nomem.err") lines)"
 elif [ "$(field cookies)" != 0 ]; then
 	why="$(field cookies) cookies stored"
 fi
