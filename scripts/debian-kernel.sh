@@ -129,7 +129,9 @@ fetch_image() {
 
 # The newest image the mirror really serves: an archive can list an image
 # whose file is missing (seen for bullseye-security's rt image), and then
-# the metapackage's previous version (the point release's) stands in.
+# the metapackage's previous version (the point release's) stands in.  A
+# failed download costs two refreshes of the lists (apt-suite.sh), so it
+# is remembered for a day in DIR.unserved, and tried again after that.
 while :; do
 	dir=$cache/kernels/${image_pkg}_$version
 	[ "$arch" = amd64 ] || dir=${dir}_$arch
@@ -143,8 +145,12 @@ while :; do
 		break
 	fi
 	[ ! -f "$dir/.unpacked" ] || break
-	fetch_image && break
-	rm -rf "$dir.tmp"
+	if [ -z "$(find "$dir.unserved" -mmin -1440 2>/dev/null)" ]; then
+		fetch_image && break
+		rm -rf "$dir.tmp"
+		mkdir -p "$(dirname "$dir")"
+		touch "$dir.unserved"
+	fi
 	list=$(echo "$list" | sed 1d)
 	[ -n "$list" ] || {
 		echo "debian-kernel: Debian $suite $arch lists $meta's images" \
