@@ -301,8 +301,8 @@ diag "$(first_line "$work/small.err")"
 
 why=
 slice "$work/first" 1 "$fits" >"$work/fit"
-if ! ctl_stream "$fits" >"$work/got"; then
-	why="fortunectl next failed"
+if ! take_stream "$fits" >"$work/got"; then
+	why="reading /proc/fortune failed"
 else
 	bad=$(first_difference "$work/fit" "$work/got")
 	[ -z "$bad" ] || why="cookie $bad does not read back as written"
