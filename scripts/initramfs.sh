@@ -196,16 +196,21 @@ fi
 fortunes_version=$(apt-cache show --no-all-versions fortunes-min |
 	awk '$1 == "Version:" { print $2; exit }')
 fortunes=$cache/fortunes-min_$fortunes_version
+# Initramfs builds of two architectures may run at once: each fetches
+# into a directory of its own, and the first to finish puts it in place.
 if [ ! -f "$fortunes/.unpacked" ]; then
 	echo "initramfs: fetching fortunes-min $fortunes_version" >&2
-	rm -rf "$fortunes" "$fortunes.tmp"
-	mkdir -p "$fortunes" "$fortunes.tmp"
-	chown _apt "$fortunes.tmp" 2>/dev/null || true
-	(cd "$fortunes.tmp" &&
+	tmp=$fortunes.tmp.$$
+	rm -rf "$tmp"
+	mkdir -p "$tmp/deb"
+	chown _apt "$tmp/deb" 2>/dev/null || true
+	(cd "$tmp/deb" &&
 		apt-get download -q "fortunes-min=$fortunes_version") >&2
-	dpkg-deb -x "$fortunes.tmp"/fortunes-min_*.deb "$fortunes"
-	rm -rf "$fortunes.tmp"
-	touch "$fortunes/.unpacked"
+	dpkg-deb -x "$tmp"/deb/fortunes-min_*.deb "$tmp"
+	rm -rf "$tmp/deb"
+	touch "$tmp/.unpacked"
+	[ -f "$fortunes/.unpacked" ] || rm -rf "$fortunes"
+	mv -T "$tmp" "$fortunes" 2>/dev/null || rm -rf "$tmp"
 fi
 
 rm -rf "$stage"

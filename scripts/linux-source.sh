@@ -16,11 +16,21 @@ fi
 version=$(dpkg-query -W -f '${Version}' linux-source-6.1)
 dir=$cache/linux-source-$version
 
+# make check runs the debug and KCSAN kernels and the lint side by side,
+# and each may be the first to need the tree: one unpacks, the others wait
+# for it.  A tree is unpacked beside its place and moved there whole.
 if [ ! -f "$dir/.unpacked" ]; then
-	echo "unpacking linux-source-6.1 $version into $dir (once)" >&2
-	rm -rf "$dir"
-	mkdir -p "$dir"
-	tar -xJf "$tarball" -C "$dir" --strip-components=1
-	touch "$dir/.unpacked"
+	mkdir -p "$cache"
+	exec 9>"$dir.lock"
+	flock 9
+	if [ ! -f "$dir/.unpacked" ]; then
+		echo "unpacking linux-source-6.1 $version into $dir (once)" >&2
+		rm -rf "$dir" "$dir.new"
+		mkdir -p "$dir.new"
+		tar -xJf "$tarball" -C "$dir.new" --strip-components=1
+		touch "$dir.new/.unpacked"
+		mv "$dir.new" "$dir"
+	fi
+	exec 9>&-
 fi
 echo "$dir"
