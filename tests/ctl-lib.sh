@@ -43,9 +43,11 @@ first_line() {
 
 # Cookie streams.  A stream holds cookies one after another, each one
 # followed by a line that is "%" alone: fortune's own format, in which no
-# cookie can hold such a line.  One cmp of two streams compares every
+# cookie can hold such a line.  One pass over two streams compares every
 # cookie and every boundary between them, with no file per cookie (making
-# a thousand files costs minutes on a debug kernel under TCG).
+# a thousand files costs minutes on a debug kernel under TCG).  A reader
+# puts back the newline a cookie's last line lacks: the C tests check the
+# exact bytes of each read.
 
 # take_stream N: takes N cookies as `cat /proc/fortune` would, each with
 # an open, reads to the end of the file and a close, and prints them as a
