@@ -100,10 +100,14 @@ fi
 sed 's/arch=amd64 signed-by=[^] ]*/arch=amd64/' "$sources" \
 	>"$tmp/etc/apt/sources.list"
 # Newer headers depend on their image: no initramfs for it (the guest
-# boots our own), and no fsync per file (a cache, rebuilt if lost).
+# boots our own), and no fsync per file (a cache, rebuilt if lost).  That
+# update-initramfs.conf is there before initramfs-tools, whose own copy of
+# it is a conffile: dpkg must keep ours without asking (it reads the
+# answer from stdin, which has none under CI, and the install fails).
 mkdir -p "$tmp/etc/initramfs-tools" "$tmp/etc/dpkg/dpkg.cfg.d"
 echo update_initramfs=no >"$tmp/etc/initramfs-tools/update-initramfs.conf"
-echo force-unsafe-io >"$tmp/etc/dpkg/dpkg.cfg.d/fortune-unsafe-io"
+printf '%s\n' force-unsafe-io force-confdef force-confold \
+	>"$tmp/etc/dpkg/dpkg.cfg.d/fortune-root"
 echo "debian-root: installing $packages in the $suite root" >&2
 # shellcheck disable=SC2086 # one word per package
 if ! chroot "$tmp" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
