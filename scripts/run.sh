@@ -166,8 +166,9 @@ i386)
 	# tests/params.c shows the module survives (FORTUNE_I386_MEM changes
 	# it).  qemu-system-x86_64, not -i386: the latter keeps guest
 	# physical addresses to 32 bits under TCG, and with RAM above 4 GiB
-	# user space never ran.  An Intel model: "max" says AuthenticAMD, and a 32-bit kernel warns (panics,
-	# with panic_on_warn) that such AMD processors are not fit for SMP.
+	# user space never ran.  An Intel model: "max" says AuthenticAMD, and
+	# a 32-bit kernel warns (panics, with panic_on_warn) that such AMD
+	# processors are not fit for SMP.
 	qemu=qemu-system-x86_64 tty=ttyS0 results_tty=/dev/ttyS1
 	machine="-cpu Nehalem" mem=${FORTUNE_I386_MEM:-4244}
 	;;

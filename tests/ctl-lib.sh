@@ -37,6 +37,9 @@ run() {
 lines() {
 	wc -l <"$1" | tr -d ' '
 }
+bytes() {
+	wc -c <"$1" | tr -d ' '
+}
 first_line() {
 	head -n 1 "$1"
 }

@@ -23,10 +23,6 @@ big_pot=1048576		# roomy enough for every file we load
 small_pot=4096
 random_reads=200
 
-bytes() {
-	wc -c <"$1" | tr -d ' '
-}
-
 # split_cookies FILE: the cookies of fortune file FILE, as a stream.
 split_cookies() {
 	awk '
@@ -189,7 +185,8 @@ if ! take_stream $total >"$work/got"; then
 else
 	bad=$(first_difference "$work/exp" "$work/got")
 	if [ -n "$bad" ]; then
-		why="cookie $bad reads back as $(size_of "$work/got" "$bad") bytes, not the file's $(size_of "$work/exp" "$bad")"
+		why="cookie $bad reads back as $(size_of "$work/got" "$bad")"
+		why="$why bytes, not the file's $(size_of "$work/exp" "$bad")"
 	elif ! get_stats || [ "$(field served)" != $total ]; then
 		why="served $(field served), expected $total"
 	fi
@@ -356,8 +353,8 @@ else
 	# For each read, the number of the file's cookie it is (0: none).
 	awk '{ text = text $0 "\n" }
 	     $0 != "%" { next }
-	     NR == FNR { if (!(text in rank)) rank[text] = n + 1
-			 n++; text = ""; next }
+	     NR == FNR { n++; if (!(text in rank)) rank[text] = n
+			 text = ""; next }
 	     { print (text in rank) ? rank[text] : 0; text = "" }' \
 		"$work/first" "$work/got" >"$work/ranks"
 	stranger=$(grep -n '^0$' "$work/ranks" | head -n 1 | cut -d: -f1)

@@ -72,7 +72,7 @@ elif [ -n "$(leftovers pot)" ]; then
 	why="save left a temporary file: $(leftovers pot)"
 fi
 result save_takes_nothing "$why"
-diag "$count cookies saved, $(wc -c <"$work/pot") bytes"
+diag "$count cookies saved, $(bytes "$work/pot") bytes"
 
 why=
 used=$(field used)
@@ -107,7 +107,7 @@ why=
 fresh
 run empty "$ctl" save "$work/empty"
 if [ "$rc" -ne 0 ] || [ -s "$work/empty" ]; then
-	why="save of an empty pot exits $rc with $(wc -c <"$work/empty") bytes"
+	why="save of an empty pot exits $rc with $(bytes "$work/empty") bytes"
 fi
 result save_empty_pot "$why"
 
@@ -179,7 +179,8 @@ if [ "$rc" -ne 1 ]; then
 	why="load exits $rc, not 1"
 elif [ "$(lines "$work/nomem.err")" -ne 1 ] ||
      ! grep -q 'Cannot allocate memory' "$work/nomem.err"; then
-	why="stderr: $(first_line "$work/nomem.err") ($(lines "$work/nomem.err") lines)"
+	why="$(lines "$work/nomem.err") lines on stderr:"
+	why="$why $(first_line "$work/nomem.err")"
 elif [ "$(field cookies)" != 0 ]; then
 	why="$(field cookies) cookies stored"
 fi

@@ -21,8 +21,8 @@ echo "KTAP version 1"
 echo "1..6"
 
 [ -n "${FORTUNE_DEPS_DONE:-}" ] ||
-	"$top/scripts/deps.sh" build-essential dpkg-dev debhelper dh-dkms dkms lintian make \
-		gcc linux-headers-amd64 >&2
+	"$top/scripts/deps.sh" build-essential dpkg-dev debhelper dh-dkms \
+		dkms lintian make gcc linux-headers-amd64 >&2
 
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 out=$tmp/deb

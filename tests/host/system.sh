@@ -36,8 +36,8 @@ skip() {
 [ "$(id -u)" -eq 0 ] || skip "needs root for debootstrap and chroot"
 
 [ -n "${FORTUNE_DEPS_DONE:-}" ] ||
-	scripts/deps.sh debootstrap e2fsprogs qemu-system-x86 build-essential dpkg-dev \
-		debhelper dh-dkms dkms >&2
+	scripts/deps.sh debootstrap e2fsprogs qemu-system-x86 build-essential \
+		dpkg-dev debhelper dh-dkms dkms >&2
 
 rm -rf "$work"
 mkdir -p "$work/payload/old" "$work/payload/new"
