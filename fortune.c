@@ -38,6 +38,8 @@
 #include <linux/uio.h>
 #include <linux/vmalloc.h>
 
+#include <asm/word-at-a-time.h>
+
 #include "fortune.h"
 #include "fortune_compat.h"
 #include "fortune_pot.h"
@@ -444,6 +446,47 @@ static int fortune_bad_bytes(const char __user *buf, size_t count)
 /* A cookie of up to this many bytes is copied to the stack before the lock. */
 #define WRITE_SMALL	256
 
+/*
+ * Copies the @count bytes at @buf to @to, a word at a time, in one window
+ * of user access, and says whether they hold a NUL byte: 0, -EINVAL (a NUL
+ * byte; every byte was read) or -EFAULT.
+ *
+ * This is strncpy_from_user() without the stop at a NUL and without its
+ * hardened-usercopy check of @to, which costs more than the copy of a
+ * cookie of a few dozen bytes.  The only caller passes a buffer on its own
+ * stack with @count checked against its size, a bound the compiler can see
+ * (the check exists to catch sizes computed at run time).  Every read lies
+ * inside @buf: the last few bytes are read one by one.
+ */
+static int fortune_copy_small(char *to, const char __user *buf, size_t count)
+{
+	const struct word_at_a_time zeros = WORD_AT_A_TIME_CONSTANTS;
+	unsigned long word, data, nul = 0;
+	size_t i = 0;
+
+	if (!user_read_access_begin(buf, count))
+		return -EFAULT;
+	if (IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS)) {
+		for (; i + sizeof(word) <= count; i += sizeof(word)) {
+			unsafe_get_user(word,
+					(const unsigned long __user *)(buf + i),
+					fault);
+			nul |= has_zero(word, &data, &zeros);
+			memcpy(to + i, &word, sizeof(word));
+		}
+	}
+	for (; i < count; i++) {
+		unsafe_get_user(to[i], buf + i, fault);
+		nul |= !to[i];
+	}
+	user_read_access_end();
+	return nul ? -EINVAL : 0;
+
+fault:
+	user_read_access_end();
+	return -EFAULT;
+}
+
 /* Why fortune_store() could not store a cookie under the lock. */
 enum store_again {
 	STORE_FAULT = 1,	/* a page of the buffer is not there */
@@ -465,7 +508,8 @@ static int fortune_store(const char __user *buf, const char *copy, u32 len)
 
 	lockdep_assert_held(&pot_lock);
 
-	if (len > pot_largest(&pot)) {
+	/* The middle gap, when it fits, is the cheapest test of all. */
+	if (!pot_fits_middle(&pot, len) && len > pot_largest(&pot)) {
 		if (!READ_ONCE(evict))
 			return -ENOSPC;
 		if (!copy)
@@ -556,16 +600,16 @@ static int fortune_add_big(const char __user *buf, size_t count, u32 len)
  * NUL byte, or nothing but a newline), and only then what depends on the
  * pot: ENOSPC, or ENOMEM for an evicting write's copy.
  *
- * A small cookie is copied onto the stack before the lock: a copy to the
- * stack is what hardened usercopy checks the most cheaply, a page fault on
- * the user's buffer then holds no lock, and under the lock only a memcpy
- * is left.  A big one goes straight into the pot (fortune_add_big()).
+ * A small cookie is copied onto the stack before the lock, in one pass that
+ * also finds NUL bytes (fortune_copy_small()): a page fault on the user's
+ * buffer then holds no lock, and under the lock only a short copy is left.
+ * A big one goes straight into the pot (fortune_add_big()).
  */
 static int fortune_add(const char __user *buf, size_t count)
 {
-	char small[WRITE_SMALL];
+	/* Not zeroed first (CONFIG_INIT_STACK_ALL_ZERO): every byte is copied. */
+	char small[WRITE_SMALL] __uninitialized;
 	size_t len = count;
-	long copied;
 	char last;
 	int ret;
 
@@ -583,15 +627,14 @@ static int fortune_add(const char __user *buf, size_t count)
 		return fortune_add_big(buf, count, len);
 	}
 
-	/* One pass, a word at a time: copies, and stops at a NUL byte. */
-	copied = strncpy_from_user(small, buf, count);
-	if (copied != count) {
+	ret = fortune_copy_small(small, buf, count);
+	if (ret) {
 		/* Which error: the README's order needs the last byte first. */
 		if (get_user(last, buf + count - 1))
 			return -EFAULT;
 		if (count - (last == '\n') > pot_max_len(&pot))
 			return -EFBIG;
-		return copied < 0 ? -EFAULT : fortune_bad_bytes(buf, count);
+		return ret;
 	}
 	len -= small[count - 1] == '\n';
 	if (len > pot_max_len(&pot))

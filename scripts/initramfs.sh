@@ -92,13 +92,14 @@ compile() {
 stage=$top/build/$kernel/initramfs
 out=$top/build/$kernel/initramfs.cpio.gz
 
-# Is $1 missing or older than any of the other arguments?
+# Is $1 missing or older than any of the other arguments?  (It names its
+# variable apart: sh has no locals, and guest_cc's $target must survive.)
 stale() {
-	target=$1
+	stale_file=$1
 	shift
-	[ -e "$target" ] || return 0
+	[ -e "$stale_file" ] || return 0
 	for dep; do
-		[ -z "$(find "$dep" -newer "$target" 2>/dev/null)" ] ||
+		[ -z "$(find "$dep" -newer "$stale_file" 2>/dev/null)" ] ||
 			return 0
 	done
 	return 1
