@@ -161,6 +161,15 @@ date=$(date -u -d "@$when" '+%Y-%m-%d %H:%M UTC')
 awk -v cpu="$cpu" -v qemu="$qemu" -v commit="$commit" -v date="$date" \
 	-v load="$host_load" -v ncpu="$host_cpus" \
 	-v curve="$out/bench-curve.dat" -v sizes="$out/bench-size.dat" -v before="$before" '
+# The median of a[1..n], which it sorts.
+function median(a, n,	i, j, x) {
+	for (i = 2; i <= n; i++) {
+		x = a[i]
+		for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]
+		a[j + 1] = x
+	}
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
 function num(x) { return x != "" }
 function us(x) { return num(x) ? sprintf("%.2f us", x) : "not measured" }
 function fmt(x, f) { return num(x) ? sprintf(f, x) : "-" }
@@ -240,6 +249,7 @@ $1 == "readers" {
 	r[$2, $3] = $4
 	if (!($3 in rseen)) { rseen[$3] = 1; rn[++nr] = $3 }
 }
+$1 == "scaling" { sc[++nsc] = $3 }
 $1 == "value" { v[$2] = $3 }
 $1 == "size" {
 	z[$2, $3] = $4
@@ -304,16 +314,19 @@ END {
 		    (v1 > 0 ? sprintf("%.2fx", vv / v1) : "-"),
 		    (f1 > 0 ? sprintf("%.2fx", f / f1) : "-")
 	}
-	# Scaling is judged against /proc/version scaling in the same run.
+	# Scaling is judged against /proc/version scaling in the same run:
+	# the median of the figures of the rounds, each taken within a second
+	# (tests/bench.c); the ratio of the best rates is shown beside it.
 	f2 = r["/proc/fortune", 2]
 	v2 = r["/proc/version", 2]
 	targets++
 	if (f1 > 0 && v1 > 0 && v2 > 0 && num(f2)) {
-		scale = (f2 / f1) / (v2 / v1)
+		best = (f2 / f1) / (v2 / v1)
+		scale = nsc ? median(sc, nsc) : best
 		if (scale >= 0.95)
 			hits++
-		printf "| 2 readers on 2 vCPUs: how /proc/fortune scales, relative to /proc/version | %.2fx of one reader | /proc/version %.2fx of one reader | %.2f | >= 0.95 | %s |\n",
-		    f2 / f1, v2 / v1, scale, (scale >= 0.95) ? "yes" : "**no**"
+		printf "| 2 readers on 2 vCPUs: how /proc/fortune scales, relative to /proc/version (the median of %d rounds; from the best rates above, %.2f) | %.2fx of one reader | /proc/version %.2fx of one reader | %.2f | >= 0.95 | %s |\n",
+		    nsc, best, f2 / f1, v2 / v1, scale, (scale >= 0.95) ? "yes" : "**no**"
 	} else {
 		print "| 2 readers on 2 vCPUs, relative to /proc/version | not measured | | - | >= 0.95 | not measured |"
 		unmeasured++
@@ -350,7 +363,7 @@ END {
 
 	printf "\n**%d of %d targets met%s.**\n", hits, targets,
 		unmeasured ? sprintf(" (%d not measured)", unmeasured) : ""
-	print "\nReaders at once are counted in wall-clock time, so they can use 2 vCPUs only as far as the host has 2 cores free (see its load average above): compare the scaling of /proc/fortune with that of /proc/version in the same run."
+	print "\nReaders at once take from /proc/fortune and /proc/version in turn, all switching together every 5 ms, and each rate counts only the time spent on its own file: whatever share of its 2 cores the host gives the guest (see its load average above), both files get it alike. The scaling figure is the median over the rounds of each round'"'"'s own (2 readers over 1 of /proc/fortune) / (the same of /proc/version); each round'"'"'s is in the raw output, as a scaling line."
 	print "\nThe three rows that compare two cookie counts are judged on the ratio of their costs relative to /proc/version, which runs interleaved with each of them: under TCG the speed of the emulated machine drifts by tens of percent between two counts, and this cancels it (the plain ratio of times is shown as raw)."
 
 	print "\nMicroseconds per operation against the number of cookies stored:\n"
@@ -398,12 +411,26 @@ for k in "$@"; do
 	cat "$top/build/$k/bench.txt"
 done | awk '
 function num(x) { return x != "" }
+# The median of a[1..n], which it sorts.
+function median(a, n,	i, j, x) {
+	for (i = 2; i <= n; i++) {
+		x = a[i]
+		for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]
+		a[j + 1] = x
+	}
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
 $1 == "kernel" { k = $2; ks[++nk] = k; next }
 $1 == "info" && $2 == "release" { rel[k] = $3 }
 $1 == "curve" && $3 == 1 { c[k, $2] = $4 }
 $1 == "time" { t[k, $2] = $3 }
 $1 == "readers" { r[k, $2, $3] = $4 }
+$1 == "scaling" { sc[k, ++nsc[k]] = $3 }
 function cell(x, f) { return num(x) ? sprintf(f, x) : "-" }
+function kmedian(k, n,	a, i) {
+	for (i = 1; i <= n; i++) a[i] = sc[k, i]
+	return median(a, n)
+}
 END {
 	printf "| figure | target |"
 	for (i = 1; i <= nk; i++) printf " %s (%s) |", ks[i], rel[ks[i]]
@@ -424,7 +451,10 @@ END {
 		k = ks[i]
 		f1 = r[k, "/proc/fortune", 1]; f2 = r[k, "/proc/fortune", 2]
 		v1 = r[k, "/proc/version", 1]; v2 = r[k, "/proc/version", 2]
-		printf " %s |", (f1 > 0 && v1 > 0 && v2 > 0) ? sprintf("%.2f", (f2 / f1) / (v2 / v1)) : "-"
+		if (nsc[k])
+			printf " %.2f |", kmedian(k, nsc[k])
+		else
+			printf " %s |", (f1 > 0 && v1 > 0 && v2 > 0) ? sprintf("%.2f", (f2 / f1) / (v2 / v1)) : "-"
 	}
 	printf "\n"
 }' >"$out/bench-kernels.md"

@@ -22,6 +22,8 @@
  *	time NAME US ITERATIONS MEAN	microseconds per operation
  *	curve SERIES STORED US MEAN	the same, by cookies stored
  *	readers FILE N OPS_PER_S	N processes taking at once, in total
+ *	scaling ROUND RATIO		one round's 2-reader scaling of
+ *					/proc/fortune over /proc/version's
  *	size SERIES BYTES US MEAN	the cost against the cookie's size
  *	value NAME NUMBER		anything else
  *	error TEXT			a measurement that could not be made
@@ -85,8 +87,9 @@
 /* The main pot: room for the whole curve, and then some until ENOSPC. */
 #define BIG_POT		(16u << 20)
 
-#define READER_SECONDS	0.2
-#define READER_ROUNDS	5
+#define READER_SECONDS	0.5
+#define READER_SLICE	0.005
+#define READER_ROUNDS	9
 #define LOAD_ROUNDS	3
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -772,40 +775,56 @@ static void bench_overhead(void)
 	       count);
 }
 
+/* The files readers take from, in turn: the module's, and the baseline. */
+static const char * const reader_paths[] = {
+	FORTUNE_PROC_PATH, "/proc/version",
+};
+
 /*
- * One child of bench_readers(): waits for the start, then takes from @path
- * for READER_SECONDS and leaves its rate in @rate.
+ * One child of bench_readers(): waits for the start, then takes for
+ * READER_SECONDS from each file of reader_paths[] in turn, switching every
+ * READER_SLICE seconds of the clock that all readers share.  At any moment
+ * every reader thus takes from the same file, and whatever slows the
+ * machine for more than a few slices (under TCG, the host) slows both files
+ * alike.  Leaves in @rate[p] its takes per second from file p, over the
+ * time it spent taking from that file.
  */
-static void reader(const char *path, int start_fd, double *rate)
+static void reader(int start_fd, double *rate)
 {
-	unsigned long ops = 0;
-	double start, end, t;
+	unsigned long ops[ARRAY_SIZE(reader_paths)] = { 0 };
+	double secs[ARRAY_SIZE(reader_paths)] = { 0 };
+	double end, t, before;
+	unsigned int p;
 	char c;
 
 	pin(-1);
 	if (read(start_fd, &c, 1) < 0)
 		_exit(1);
-	start = now();
-	end = start + READER_SECONDS;
-	do {
-		int i;
-
-		for (i = 0; i < 16; i++)
-			if (op_take((void *)path))
-				_exit(1);
-		ops += 16;
+	t = now();
+	end = t + READER_SECONDS;
+	while (t < end) {
+		p = (unsigned long)(t / READER_SLICE) % ARRAY_SIZE(reader_paths);
+		before = t;
+		if (op_take((void *)reader_paths[p]))
+			_exit(1);
 		t = now();
-	} while (t < end);
-	*rate = ops / (t - start);
+		ops[p]++;
+		secs[p] += t - before;
+	}
+	for (p = 0; p < ARRAY_SIZE(reader_paths); p++)
+		rate[p] = secs[p] > 0 ? ops[p] / secs[p] : 0;
 	_exit(0);
 }
 
-/* Total takes per second of @n readers at once, or negative. */
-static double readers_rate(const char *path, unsigned int n, double *rates)
+/*
+ * @n readers at once; @total[p] gets their takes per second from file p of
+ * reader_paths[], in total.  Returns 0, or -1 after an error line.
+ */
+static int readers_rate(unsigned int n, double *rates, double *total)
 {
+	const unsigned int files = ARRAY_SIZE(reader_paths);
 	int pipefd[2], failed = 0;
-	double total = 0;
-	unsigned int i;
+	unsigned int i, p;
 	int status;
 
 	if (pipe(pipefd)) {
@@ -822,7 +841,7 @@ static double readers_rate(const char *path, unsigned int n, double *rates)
 		}
 		if (!pid) {
 			close(pipefd[1]);
-			reader(path, pipefd[0], &rates[i]);
+			reader(pipefd[0], &rates[i * files]);
 		}
 	}
 	close(pipefd[0]);
@@ -832,28 +851,37 @@ static double readers_rate(const char *path, unsigned int n, double *rates)
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			failed = 1;
 	if (failed) {
-		report_error("%u readers of %s: a reader failed", n, path);
+		report_error("%u readers: a reader failed", n);
 		return -1;
 	}
-	for (i = 0; i < n; i++)
-		total += rates[i];
-	return total;
+	for (p = 0; p < files; p++) {
+		total[p] = 0;
+		for (i = 0; i < n; i++)
+			total[p] += rates[i * files + p];
+	}
+	return 0;
 }
 
 /*
  * Takes per second, in total, of 1, 2 and 4 readers at once, from a pot of
- * 1000 cookies and from /proc/version.  Rounds go through every case in
- * turn, as in measure_set(), and each case keeps its best.
+ * 1000 cookies and from /proc/version, the two in turn within each run of
+ * readers (reader()).  Each case keeps its best of READER_ROUNDS rounds.
+ *
+ * Each round also gives its own scaling figure: how much more 2 readers of
+ * /proc/fortune take than 1, over the same for /proc/version.  Since the
+ * two files share every moment of a run, the host's share of the machine
+ * cancels out of each run's fortune / version ratio, and the figure is
+ * that of 2 readers over that of 1.  The host takes the median.
  */
 static void bench_readers(void)
 {
-	static const char * const paths[] = {
-		FORTUNE_PROC_PATH, "/proc/version",
-	};
-	double best[ARRAY_SIZE(paths)][ARRAY_SIZE(reader_counts)] = { { 0 } };
+	const unsigned int files = ARRAY_SIZE(reader_paths);
+	double best[ARRAY_SIZE(reader_paths)][ARRAY_SIZE(reader_counts)] = { { 0 } };
+	double this[ARRAY_SIZE(reader_counts)][ARRAY_SIZE(reader_paths)];
 	unsigned int p, i, round;
-	double *rates, r;
+	double *rates;
 
+	/* Room for each reader's rate from each file. */
 	rates = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (rates == MAP_FAILED) {
@@ -865,19 +893,19 @@ static void bench_readers(void)
 	progress("readers at once");
 	for (round = 0; round < READER_ROUNDS; round++) {
 		for (i = 0; i < ARRAY_SIZE(reader_counts); i++) {
-			for (p = 0; p < ARRAY_SIZE(paths); p++) {
-				r = readers_rate(paths[p], reader_counts[i],
-						 rates);
-				if (r < 0)
-					goto out;
-				if (r > best[p][i])
-					best[p][i] = r;
-			}
+			if (readers_rate(reader_counts[i], rates, this[i]))
+				goto out;
+			for (p = 0; p < files; p++)
+				if (this[i][p] > best[p][i])
+					best[p][i] = this[i][p];
 		}
+		/* reader_counts[] begins 1, 2. */
+		printf("scaling %u %.4f\n", round + 1,
+		       (this[1][0] / this[0][0]) / (this[1][1] / this[0][1]));
 	}
-	for (p = 0; p < ARRAY_SIZE(paths); p++)
+	for (p = 0; p < files; p++)
 		for (i = 0; i < ARRAY_SIZE(reader_counts); i++)
-			printf("readers %s %u %.1f\n", paths[p],
+			printf("readers %s %u %.1f\n", reader_paths[p],
 			       reader_counts[i], best[p][i]);
 out:
 	munmap(rates, 4096);

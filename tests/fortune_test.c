@@ -315,6 +315,40 @@ static void write_nul_byte_einval(void)
 	}
 }
 
+/*
+ * The module reads a small cookie a word at a time, and its last few bytes
+ * one by one: a NUL byte must be seen in any byte of any word, whatever
+ * the alignment of the buffer, and bytes next to 0x00 in value (0x01,
+ * 0x80, 0xff) must not be taken for one.
+ */
+static void write_nul_byte_every_place(void)
+{
+	char buf[8 + 61];
+	unsigned int off, at, refused = 0;
+	struct snapshot s;
+
+	REQUIRE(error_test_setup("", &s));
+	for (off = 0; off < 8; off++) {
+		for (at = 0; at < 61; at++) {
+			make_cookie(buf + off, 61, at);
+			buf[off + at] = '\0';
+			if (!WRITE_FAILS(buf + off, 61, EINVAL))
+				break;
+			refused++;
+		}
+	}
+	CHECK_UNCHANGED(&s, refused);
+	snapshot_free(&s);
+
+	for (off = 0; off < 8; off++) {
+		for (at = 0; at < 61; at++)
+			buf[off + at] = "\x01\x80\xff"[(at + off) % 3];
+		REQUIRE(CHECK_RET(clear_pot(), 0));
+		CHECK_RET(fortune_write(buf + off, 61), 61);
+		CHECK_TAKE_BYTES(buf + off, 61, 1000);
+	}
+}
+
 static void write_efbig_never_fits(void)
 {
 	static char buf[5001];
@@ -1379,6 +1413,7 @@ static const struct test_case tests[] = {
 	TEST(write_empty_einval),
 	TEST(write_only_newline_einval),
 	TEST(write_nul_byte_einval),
+	TEST(write_nul_byte_every_place),
 	TEST(write_efbig_never_fits),
 	TEST(write_efbig_2gib_without_reading),
 	TEST(write_enospc_when_full),
