@@ -226,7 +226,7 @@ static struct fortune_snap *snap_alloc(size_t cap)
  * start-up costs more than the copy of a few dozen bytes; the copies made
  * under the pot's lock are mostly that short.
  */
-static void copy_short(char *to, const char *from, size_t len)
+static __always_inline void copy_short(char *to, const char *from, size_t len)
 {
 	size_t i = 0;
 	u64 word;
@@ -501,7 +501,8 @@ enum store_again {
  * Returns 0, -ENOSPC, or an enum store_again for the caller to act on
  * without the lock.
  */
-static int fortune_store(const char __user *buf, const char *copy, u32 len)
+static __always_inline int fortune_store(const char __user *buf,
+					 const char *copy, u32 len)
 {
 	char *room;
 	long copied;
@@ -545,7 +546,8 @@ static int fortune_store(const char __user *buf, const char *copy, u32 len)
  * the lock, since eviction is the one step a failed write could not take
  * back.  A page fault drops the lock, is taken, and the store starts over.
  */
-static int fortune_add_big(const char __user *buf, size_t count, u32 len)
+static noinline int fortune_add_big(const char __user *buf,
+				    size_t count, u32 len)
 {
 	char *copy = NULL;
 	long copied;
@@ -604,8 +606,12 @@ static int fortune_add_big(const char __user *buf, size_t count, u32 len)
  * also finds NUL bytes (fortune_copy_small()): a page fault on the user's
  * buffer then holds no lock, and under the lock only a short copy is left.
  * A big one goes straight into the pot (fortune_add_big()).
+ *
+ * The path of a small write is one function, from fortune_write() to the
+ * store, copies included: in a path this short the calls and returns were
+ * a measurable part of the cost.
  */
-static int fortune_add(const char __user *buf, size_t count)
+static __always_inline int fortune_add(const char __user *buf, size_t count)
 {
 	/* Not zeroed first (CONFIG_INIT_STACK_ALL_ZERO): every byte is copied. */
 	char small[WRITE_SMALL] __uninitialized;
