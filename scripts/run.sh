@@ -102,14 +102,18 @@ if [ -n "$root" ]; then
 	# Inside the release's own root, with its own compiler: the module is
 	# copied in and the objects copied out.  Newer objtool reads /proc: it
 	# is mounted in a mount namespace of the build's own, which takes the
-	# mount away with it however the build ends.
+	# mount away with it however the build ends.  The mount that holds the
+	# root is made private there first, so that /proc does not propagate
+	# back; that mount, not "/", which is no mount point when this runs in
+	# a chroot (unshare --propagation private fails there).
 	inside=$(mktemp -d "$root/tmp/fortune.XXXXXX")
 	trap 'rm -rf "$inside"' EXIT
 	cp "$out/module/"* "$inside/"
 	status=0
 	# shellcheck disable=SC2016 # $1 and $2 are the inner shell's
-	unshare --mount --propagation private sh -c \
-		'mount -t proc proc "$1/proc" && root=$1 && shift &&
+	unshare --mount --propagation unchanged sh -c \
+		'mount --make-rprivate "$(findmnt -n -o TARGET -T "$1")" &&
+		 mount -t proc proc "$1/proc" && root=$1 && shift &&
 		 exec chroot "$root" "$@"' sh "$root" \
 		/usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME=/tmp make -C "$kdir" M="${inside#"$root"}" "$@" \
