@@ -613,7 +613,7 @@ static noinline int fortune_add_big(const char __user *buf,
  */
 static __always_inline int fortune_add(const char __user *buf, size_t count)
 {
-	/* Not zeroed first (CONFIG_INIT_STACK_ALL_ZERO): every byte is copied. */
+	/* Not zeroed (CONFIG_INIT_STACK_ALL_ZERO): only bytes copied in are read. */
 	char small[WRITE_SMALL] __uninitialized;
 	size_t len = count;
 	char last;
