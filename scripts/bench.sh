@@ -157,11 +157,9 @@ host_load=unknown host_cpus=$(nproc) when=$(date +%s)
 	read -r host_load host_cpus when <"$out/bench-host"
 date=$(date -u -d "@$when" '+%Y-%m-%d %H:%M UTC')
 
-# The table (Markdown) and the curve's data file, from the raw figures.
-awk -v cpu="$cpu" -v qemu="$qemu" -v commit="$commit" -v date="$date" \
-	-v load="$host_load" -v ncpu="$host_cpus" \
-	-v curve="$out/bench-curve.dat" -v sizes="$out/bench-size.dat" -v before="$before" '
-# The median of a[1..n], which it sorts.
+# An awk function both reports below use: the median of a[1..n], which
+# it sorts.
+awk_median='
 function median(a, n,	i, j, x) {
 	for (i = 2; i <= n; i++) {
 		x = a[i]
@@ -169,7 +167,13 @@ function median(a, n,	i, j, x) {
 		a[j + 1] = x
 	}
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
+}'
+
+# The table (Markdown) and the curve's data file, from the raw figures.
+awk -v cpu="$cpu" -v qemu="$qemu" -v commit="$commit" -v date="$date" \
+	-v load="$host_load" -v ncpu="$host_cpus" \
+	-v curve="$out/bench-curve.dat" -v sizes="$out/bench-size.dat" -v before="$before" \
+	"$awk_median"'
 function num(x) { return x != "" }
 function us(x) { return num(x) ? sprintf("%.2f us", x) : "not measured" }
 function fmt(x, f) { return num(x) ? sprintf(f, x) : "-" }
@@ -409,17 +413,8 @@ END {
 for k in "$@"; do
 	echo "kernel $k"
 	cat "$top/build/$k/bench.txt"
-done | awk '
+done | awk "$awk_median"'
 function num(x) { return x != "" }
-# The median of a[1..n], which it sorts.
-function median(a, n,	i, j, x) {
-	for (i = 2; i <= n; i++) {
-		x = a[i]
-		for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]
-		a[j + 1] = x
-	}
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
 $1 == "kernel" { k = $2; ks[++nk] = k; next }
 $1 == "info" && $2 == "release" { rel[k] = $3 }
 $1 == "curve" && $3 == 1 { c[k, $2] = $4 }
