@@ -447,9 +447,11 @@ static int fortune_bad_bytes(const char __user *buf, size_t count)
 #define WRITE_SMALL	256
 
 /*
- * Copies the @count bytes at @buf to @to, a word at a time, in one window
- * of user access, and says whether they hold a NUL byte: 0, -EINVAL (a NUL
- * byte; every byte was read) or -EFAULT.
+ * Copies the @count bytes at @buf to @to (aligned to a word), a word at a
+ * time, in one window of user access, and says whether they hold a NUL
+ * byte: 0, -EINVAL (a NUL byte; every byte was read) or -EFAULT.  Inside
+ * the window nothing may be called (objtool checks): the words are stored
+ * with plain assignments, not memcpy(), which a KASAN build makes a call.
  *
  * This is strncpy_from_user() without the stop at a NUL and without its
  * hardened-usercopy check of @to, which costs more than the copy of a
@@ -472,7 +474,7 @@ static int fortune_copy_small(char *to, const char __user *buf, size_t count)
 					(const unsigned long __user *)(buf + i),
 					fault);
 			nul |= has_zero(word, &data, &zeros);
-			memcpy(to + i, &word, sizeof(word));
+			*(unsigned long *)(to + i) = word;
 		}
 	}
 	for (; i < count; i++) {
@@ -614,7 +616,7 @@ static noinline int fortune_add_big(const char __user *buf,
 static __always_inline int fortune_add(const char __user *buf, size_t count)
 {
 	/* Not zeroed (CONFIG_INIT_STACK_ALL_ZERO): only bytes copied in are read. */
-	char small[WRITE_SMALL] __uninitialized;
+	char small[WRITE_SMALL] __aligned(sizeof(long)) __uninitialized;
 	size_t len = count;
 	char last;
 	int ret;
