@@ -120,6 +120,21 @@ run_host() {
 	[ "$f" -eq 0 ] || echo "  its log: $top/$log" >>"$job.report"
 }
 
+# console_says FILE: why a guest whose suite did not finish stopped, as
+# its console FILE tells it: the first splat and the panic, or else its
+# last line.  (A "Call Trace:" alone is no sign: the fault-injection tests
+# make the allocator print some on purpose.)
+console_says() {
+	splat='WARNING:|BUG:|Oops|general protection fault|UBSAN:|KASAN:|KCSAN:|INFO: '
+	{
+		grep -a -m 1 -E "$splat" "$1"
+		grep -a -m 1 'Kernel panic' "$1"
+	} >"$fails.console" 2>/dev/null || true
+	[ -s "$fails.console" ] || tail -n 1 "$1" >"$fails.console" 2>/dev/null ||
+		echo "(no console)" >"$fails.console"
+	tr -d '\r' <"$fails.console" | sed 's/^/  console: /'
+}
+
 # run_kernel NAME: the guest suite on kernel NAME.
 run_kernel() {
 	k=$1
@@ -148,6 +163,14 @@ run_kernel() {
 		esac
 		;;
 	esac
+	if [ -s "$out/build-warnings.log" ]; then
+		echo "  build: the module builds with warnings (W=1):" \
+			"$(head -n 1 "$out/build-warnings.log")" >>"$fails"
+		f=$((f + 1))
+	fi
+	if grep -q 'no success marker' "$fails"; then
+		console_says "$out/console.log" >>"$fails"
+	fi
 	report "$k ($release)" $(($(date +%s) - start)) "$extra"
 	if [ "$f" -ne 0 ] && { [ "$status" -lt 10 ] || [ "$status" -gt 12 ]; }; then
 		echo "  console: $top/$out/console.log" >>"$job.report"

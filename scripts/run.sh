@@ -44,6 +44,7 @@ line=$(awk -v k="$kernel" '$1 == k { print; exit }' scripts/kernels.conf)
 	exit 2
 }
 mkdir -p "$out"
+rm -f "$out/build-warnings.log"
 
 # The provider: stdout is the answer, stderr (progress of a long build)
 # goes straight to the user.  No timeout here.
@@ -90,7 +91,9 @@ for f in $(module_sources); do
 	[ ! -f "$f" ] || cp "$f" "$out/module/"
 done
 echo "run: building the module for $kernel ($release, $arch)" >&2
-set -- modules
+# W=1 on every kernel: a warning any of them gives is a failure of its
+# check (scripts/check.sh reads build-warnings.log), not just of lint's.
+set -- modules W=1
 [ -z "$karch" ] || set -- "$@" ARCH="$karch"
 [ -z "$cross" ] || set -- "$@" CROSS_COMPILE="$cross"
 if [ -n "$cross" ] && [ -z "$root" ] && ! command -v "${cross}gcc" >/dev/null; then
@@ -131,6 +134,8 @@ if [ "$status" -ne 0 ]; then
 	grep -E 'error|warning' "$out/build.log" | head -20 >&2
 	exit 11
 fi
+# The compiler's, objtool's and modpost's warnings.
+grep -E 'warning:|WARNING:' "$out/build.log" >"$out/build-warnings.log" || true
 # Kernels of one architecture share the static test programs: one
 # initramfs of an architecture is made at a time (make check runs
 # kernels side by side).
