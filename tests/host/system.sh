@@ -157,7 +157,7 @@ for log in "$work"/console*.log; do
 		/CPU: [0-9]+ PID: / && before == "" { before = prev " / " }
 		/Call Trace:/ { print before $0; exit }
 		{ prev = $0 }')
-	[ -z "$hit" ] || why="$(basename "$log"): $hit"
+	[ -z "$hit" ] || [ -n "$why" ] || why="$(basename "$log"): $hit"
 done
 host_result no_kernel_splat "$why"
 
