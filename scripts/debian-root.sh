@@ -5,13 +5,14 @@
 #
 # Prints the path of an amd64 `debootstrap --variant=minbase` root of
 # Debian SUITE with what a user of that release builds a module with: its
-# gcc, make and its kernel headers (linux-headers-amd64 and -rt-amd64; on
-# trixie also gcc-aarch64-linux-gnu, its arm64 cross compiler; bookworm's
-# is for arm64 only: its cross compiler and arm64 C library).  The root
-# is made once and cached under $FORTUNE_CACHE/roots, keyed by SUITE and the
-# versions of gcc and of the headers, so a newly published kernel gets a
-# root of its own.  It is built in a temporary directory and renamed into
-# place; a lock keeps two harnesses from building the same root.
+# gcc, make, perl (W=1's kernel-doc check) and kernel headers
+# (linux-headers-amd64 and -rt-amd64; on trixie also gcc-aarch64-linux-gnu,
+# its arm64 cross compiler; bookworm's is for arm64 only: its cross
+# compiler and arm64 C library).  The root is made once and cached under
+# $FORTUNE_CACHE/roots, keyed by SUITE, the versions of gcc and of the
+# headers and a recipe number, so a newly published kernel gets a root of
+# its own.  It is built in a temporary directory and renamed into place; a
+# lock keeps two harnesses from building the same root.
 set -eu
 
 [ $# -eq 1 ] || {
@@ -56,7 +57,10 @@ trixie)
 	packages="$(headers amd64) $(headers rt-amd64)"
 	;;
 esac
-key=$suite-amd64_gcc-${gcc_version}_linux-$headers_version
+# The recipe's number goes up when what the root is made of changes
+# (2: perl's modules, which W=1's kernel-doc check needs).
+recipe=2
+key=$suite-amd64_r${recipe}_gcc-${gcc_version}_linux-$headers_version
 root=$cache/roots/$key
 if [ -f "$root/.complete" ]; then
 	echo "$root"
@@ -88,7 +92,7 @@ echo "debian-root: debootstrap $suite into $tmp (a few minutes)" >&2
 # A private directory at first (mktemp): the root's / must be world-
 # readable for apt's unprivileged _apt user inside it.
 chmod 755 "$tmp"
-if ! debootstrap --variant=minbase --include=gcc,make,libc6-dev \
+if ! debootstrap --variant=minbase --include=gcc,make,libc6-dev,perl \
 	--keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
 	"$suite" "$tmp" "$mirror" >"$tmp.log" 2>&1; then
 	tail -n 20 "$tmp.log" >&2
