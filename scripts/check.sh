@@ -126,13 +126,13 @@ run_host() {
 # make the allocator print some on purpose.)
 console_says() {
 	splat='WARNING:|BUG:|Oops|general protection fault|UBSAN:|KASAN:|KCSAN:|INFO: '
-	{
+	said=$({
 		grep -a -m 1 -E "$splat" "$1"
 		grep -a -m 1 'Kernel panic' "$1"
-	} >"$fails.console" 2>/dev/null || true
-	[ -s "$fails.console" ] || tail -n 1 "$1" >"$fails.console" 2>/dev/null ||
-		echo "(no console)" >"$fails.console"
-	tr -d '\r' <"$fails.console" | sed 's/^/  console: /'
+	} 2>/dev/null) || true
+	[ -n "$said" ] || said=$(tail -n 1 "$1" 2>/dev/null) || true
+	[ -n "$said" ] || said="(no console output)"
+	echo "$said" | tr -d '\r' | sed 's/^/  console: /'
 }
 
 # run_kernel NAME: the guest suite on kernel NAME.
