@@ -294,7 +294,7 @@ static size_t fortune_take_locked(struct file *file,
 		return 0;
 	}
 	rank = random ? get_random_u32_below(count) : pot_next_rank(&pot);
-	serial = counters.added - count + rank;
+	serial = pot_serial(&pot, rank);
 	text = pot_cookie(&pot, rank, &len);
 	snap = len + 1 > SNAP_SMALL ? snap_find(serial) : NULL;
 	if (snap) {
@@ -511,16 +511,12 @@ static __always_inline int fortune_store(const char __user *buf,
 
 	lockdep_assert_held(&pot_lock);
 
-	/* The middle gap, when it fits, is the cheapest test of all. */
-	if (!pot_fits_middle(&pot, len) && len > pot_largest(&pot)) {
+	if (!pot_fits(&pot, len)) {
 		if (!READ_ONCE(evict))
 			return -ENOSPC;
 		if (!copy)
 			return STORE_COPY;
-		while (len > pot_largest(&pot)) {
-			pot_drop_oldest(&pot);
-			counters.evicted++;
-		}
+		counters.evicted += pot_make_room(&pot, len);
 	}
 	room = pot_room(&pot, len);
 	if (copy && len <= WRITE_SMALL) {
@@ -538,7 +534,6 @@ static __always_inline int fortune_store(const char __user *buf,
 			return STORE_NUL;
 	}
 	pot_push(&pot, len);
-	counters.added++;
 	return 0;
 }
 
@@ -679,6 +674,7 @@ static long fortune_ioctl_stats(void __user *arg)
 	if (mutex_lock_interruptible(&pot_lock))
 		return -ERESTARTSYS;
 	stats = counters;
+	stats.added = pot.added;
 	stats.refused = atomic64_read(&refused_writes);
 	stats.capacity = pot.size;
 	stats.used = pot.used;
@@ -717,8 +713,7 @@ static long fortune_ioctl_peek(struct fortune_peek __user *argp)
 			return -ERESTARTSYS;
 		peek.cookies = pot_count(&pot);
 		if (peek.pos < peek.cookies) {
-			/* Counted from the cursor, round the pot. */
-			rank = (pot_next_rank(&pot) + peek.pos) % peek.cookies;
+			rank = pot_peek_rank(&pot, peek.pos);
 			text = pot_cookie(&pot, rank, &len);
 			if (peek.size < len) {
 				ret = -ERANGE;
@@ -819,7 +814,7 @@ static void __exit fortune_exit(void)
 	vfree(pot.mem);
 	/* Every file was released, and with it every snapshot. */
 	WARN_ON(!hash_empty(snaps));
-	pr_info("unloaded: %llu cookies added, %llu served\n", counters.added,
+	pr_info("unloaded: %llu cookies added, %llu served\n", pot.added,
 		counters.served);
 }
 

@@ -65,6 +65,7 @@ struct pot_slot {
  * @new_count: cookies in the newer generation (0: there is none)
  * @new_end:   end of the newer generation's newest text
  * @cursor:    in seq order, the rank of the next cookie to hand out
+ * @added:     cookies pushed since pot_init(): the next cookie's serial
  */
 struct fortune_pot {
 	char *mem;
@@ -76,6 +77,7 @@ struct fortune_pot {
 	u32 new_count;
 	u32 new_end;
 	u32 cursor;
+	u64 added;
 };
 
 static inline void pot_clear(struct fortune_pot *pot)
@@ -89,10 +91,12 @@ static inline void pot_clear(struct fortune_pot *pot)
 	pot->cursor = 0;
 }
 
+/* Serials go on across pot_clear(): a serial names one cookie, ever. */
 static inline void pot_init(struct fortune_pot *pot, char *mem, u32 size)
 {
 	pot->mem = mem;
 	pot->size = size;
+	pot->added = 0;
 	pot_clear(pot);
 }
 
@@ -159,6 +163,13 @@ static inline u32 pot_largest(const struct fortune_pot *pot)
 	return largest;
 }
 
+/* Whether a cookie of @len bytes can be added now without evicting. */
+static inline bool pot_fits(const struct fortune_pot *pot, u32 len)
+{
+	/* The middle gap, when it fits, is the cheapest test of all. */
+	return pot_fits_middle(pot, len) || len <= pot_largest(pot);
+}
+
 /*
  * Where the text of a cookie of @len bytes goes; @len must be at most
  * pot_largest().  The caller fills it in and then calls pot_push(), or
@@ -186,6 +197,7 @@ static inline void pot_push(struct fortune_pot *pot, u32 len)
 	memcpy(pot->mem + pot_slot_offset(pot, pot_count(pot) - 1), &slot,
 	       sizeof(slot));
 	pot->used += len + POT_SLOT_SIZE;
+	pot->added++;
 }
 
 /* Drops the oldest cookie; the pot must not be empty. */
@@ -207,6 +219,45 @@ static inline void pot_drop_oldest(struct fortune_pot *pot)
 	pot->new_end = 0;
 }
 
+/*
+ * Drops the oldest cookies until one of @len bytes fits, and returns how
+ * many it dropped.  @len must be at most pot_max_len(), which an empty pot
+ * takes.
+ */
+static inline u32 pot_make_room(struct fortune_pot *pot, u32 len)
+{
+	u32 dropped = 0;
+
+	while (!pot_fits(pot, len)) {
+		pot_drop_oldest(pot);
+		dropped++;
+	}
+	return dropped;
+}
+
+/*
+ * Serials.  The n-th cookie pushed since pot_init() has serial n - 1.
+ * Cookies leave only from the oldest end (pot_drop_oldest()) or all at
+ * once (pot_clear()), so the pot always holds the newest pot_count() of
+ * them, and the cookie of @rank has serial added - pot_count() + @rank.
+ */
+static inline u64 pot_serial(const struct fortune_pot *pot, u32 rank)
+{
+	return pot->added - pot_count(pot) + rank;
+}
+
+/* Whether the cookie of @serial is still in the pot; if so, its @rank. */
+static inline bool pot_find_serial(const struct fortune_pot *pot, u64 serial,
+				   u32 *rank)
+{
+	u64 oldest = pot->added - pot_count(pot);
+
+	if (serial < oldest || serial >= pot->added)
+		return false;
+	*rank = serial - oldest;
+	return true;
+}
+
 /* The text of the cookie of @rank and its length. */
 static inline const char *pot_cookie(const struct fortune_pot *pot, u32 rank,
 				     u32 *len)
@@ -221,6 +272,18 @@ static inline const char *pot_cookie(const struct fortune_pot *pot, u32 rank,
 static inline u32 pot_next_rank(const struct fortune_pot *pot)
 {
 	return pot->cursor < pot_count(pot) ? pot->cursor : 0;
+}
+
+/*
+ * The rank of the cookie @pos places after the next one in seq order,
+ * round the pot (FORTUNE_IOC_PEEK's position); @pos < pot_count().
+ */
+static inline u32 pot_peek_rank(const struct fortune_pot *pot, u32 pos)
+{
+	u32 next = pot_next_rank(pot);
+	u32 to_end = pot_count(pot) - next;
+
+	return pos < to_end ? next + pos : pos - to_end;
 }
 
 /* Records that the cookie of @rank was handed out in seq order. */
