@@ -303,7 +303,7 @@ boot3() {
 		[ -f "$san/fortunectl" ] || why="no sanitized fortunectl"
 		if [ -z "$why" ]; then
 			(cd "$here/src/tests" &&
-				FORTUNE_KO=$ko FORTUNECTL=$san/fortunectl \
+				FORTUNE_KO=$ko FORTUNECTL=$san/fortunectl FORTUNE_SANITIZED=1 \
 				ASAN_OPTIONS=log_path=$san/asan:detect_leaks=1 \
 				UBSAN_OPTIONS=log_path=$san/ubsan:print_stacktrace=1 \
 				sh "./$t.sh") >"$state/san-$t.ktap" 2>"$state/san-$t.err" || true
