@@ -110,7 +110,8 @@ boot1() {
 
 	why=
 	# The image has no man-db, so the man page is checked as a file.
-	run verify systemd-analyze verify --man=no fortune.service
+	run verify systemd-analyze verify --man=no fortune.service \
+		fortune-save.service fortune-save.timer
 	if [ "$rc" -ne 0 ] || [ -s "$state/verify.log" ]; then
 		why="systemd-analyze verify exits $rc: $(last verify)"
 	elif [ ! -f /usr/share/man/man1/fortunectl.1.gz ]; then
@@ -127,7 +128,7 @@ boot1() {
 	elif [ ! -e /proc/fortune ]; then
 		why="no /proc/fortune"
 	elif [ "$(cat /sys/module/fortune/parameters/pot_size)" != 1048576 ]; then
-		why="pot_size $(cat /sys/module/fortune/parameters/pot_size), not /etc/modprobe.d's 1048576"
+		why="pot_size $(cat /sys/module/fortune/parameters/pot_size), not /etc/default/fortune's 1048576"
 	elif [ "$(cookies)" -lt 100 ]; then
 		why="$(cookies) cookies: fortunes-min was not loaded"
 	fi
