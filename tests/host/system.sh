@@ -120,7 +120,10 @@ cp --sparse=always "$dir/rootfs.img" "$work/disk.img"
 # The kernel's RCU stall report waits 60 s, not 21: a TCG guest whose
 # vCPU threads a loaded host starves for 21 s reports a stall that is the
 # host's, not the kernel's (the debug kernels' configuration says the same).
+# The soft lockup detector likewise: 60 s (2 x watchdog_thresh), not 20
+# (a udev worker once "stuck for 22 s" at boot on such a host).
 append="root=/dev/vda rw console=ttyS0 panic=-1 rcupdate.rcu_cpu_stall_timeout=60"
+append="$append watchdog_thresh=30"
 append="$append systemd.firstboot=off systemd.show_status=0"
 
 # boot N [cut]: one boot of the disk; the guest ends it (reboot or
