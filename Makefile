@@ -13,7 +13,9 @@ KRELEASE = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
 	     $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 CFLAGS	?= -O2 -g
-USER_CFLAGS = -Wall -Wextra -Werror -I$(CURDIR)
+# fortunectl's warnings are errors here; the package build says WERROR=.
+WERROR	?= -Werror
+USER_CFLAGS = -Wall -Wextra $(WERROR) -I$(CURDIR)
 
 # Where `make install` puts the module, under /lib/modules/RELEASE.
 MODDIR	= $(DESTDIR)/lib/modules/$(KRELEASE)/extra

@@ -6,7 +6,9 @@
  *   fortunectl stats          print the pot's statistics
  *   fortunectl clear          empty the pot
  *   fortunectl next           print the next cookie, like cat /proc/fortune
- *   fortunectl save FILE      write every cookie to FILE, a fortune file
+ *   fortunectl save [--pot] FILE
+ *                             write every cookie to FILE ('-': stdout), a
+ *                             fortune file, or with --pot a pot file
  *
  * Fortune files are the format of fortune(6): cookies separated by lines
  * that hold only '%'.  A cookie's text is every byte of the lines between
@@ -21,7 +23,18 @@
  * next one on, each followed by a newline and a "%" line: loading the file
  * into an empty pot gives the same cookies in the same cyclic order, and
  * the next read gives the cookie the old pot would have given.  It reads
- * them with FORTUNE_IOC_PEEK, which takes nothing.
+ * them with FORTUNE_IOC_PEEK, which takes nothing.  A few cookies cannot
+ * be written that way (a line that is only "%", a lone "\r"): save
+ * refuses them.
+ *
+ * The pot format ("save --pot") carries every cookie the module accepts,
+ * that is any bytes but NUL: the line "\0fortune-pot 1\n", then each
+ * cookie's stored text followed by a NUL byte, then one more NUL byte
+ * (an empty cookie, which the module never stores) that ends the pot.
+ * "load" tells it from a fortune file by its first byte, a NUL, which no
+ * cookie of a fortune file that loads can begin with.  It reads the whole
+ * file before it adds a cookie, so a truncated or damaged file adds none,
+ * and it fails when the module evicted a cookie to make room.
  *
  * Every command but "next" opens the file write-only, which takes no
  * cookie.  "stats" and "save" also work for a user who may not write the
@@ -50,7 +63,7 @@
 #define EXIT_USAGE	2
 
 #define USAGE_LINE \
-	"usage: fortunectl [-p PATH] {load FILE...|save FILE|stats|clear|next}"
+	"usage: fortunectl [-p PATH] {load FILE...|save [--pot] FILE|stats|clear|next}"
 
 /* The file we talk to: /proc/fortune unless -p or FORTUNE_PROC says. */
 static const char *pot_path = FORTUNE_PROC_PATH;
@@ -65,6 +78,7 @@ struct cookie_reader {
 	char *line;		/* the line getline() last read */
 	size_t line_size;
 	char *text;		/* the cookie being collected */
+	size_t start;		/* where in text it begins (a pot file's) */
 	size_t len;
 	size_t size;
 	unsigned long lineno;	/* lines read so far */
@@ -97,7 +111,11 @@ static void print_help(void)
 	       "  clear         empty the pot and reset its cursor\n"
 	       "  next          print the next cookie, like cat %s\n"
 	       "  save FILE     write every cookie to FILE as a fortune file\n"
-	       "                that load reads back, atomically; takes none\n"
+	       "                that load reads back, atomically; takes none;\n"
+	       "                '-' for standard output\n"
+	       "  save --pot FILE\n"
+	       "                the same in the pot format, which keeps every\n"
+	       "                cookie the module takes; load reads it too\n"
 	       "\n"
 	       "Options:\n"
 	       "  -p, --proc PATH  use PATH instead of %s (also taken from\n"
@@ -139,22 +157,26 @@ static int get_stats(int fd, struct fortune_stats *st)
 	return ioctl(fd, FORTUNE_IOC_STATS, st);
 }
 
-/* A line that holds only '%' (CRLF files end theirs in "%\r\n"). */
+/*
+ * A line that holds only '%' (CRLF files end theirs in "%\r\n").  The last
+ * line of a file may lack its newline: "%" or "%\r".
+ */
 static int is_separator(const char *line, size_t n)
 {
 	if (n == 0 || line[0] != '%')
 		return 0;
-	return n == 1 || (n == 2 && line[1] == '\n') ||
+	return n == 1 || (n == 2 && (line[1] == '\n' || line[1] == '\r')) ||
 	       (n == 3 && line[1] == '\r' && line[2] == '\n');
 }
 
 /*
  * The module refuses these, and there is nothing in them to keep: no text,
- * or one empty line, with an LF or a CRLF end.
+ * or one empty line, with an LF or a CRLF end, or a CR alone (a CRLF file's
+ * empty last line without its LF).
  */
 static int is_empty(const char *text, size_t len)
 {
-	return len == 0 || (len == 1 && text[0] == '\n') ||
+	return len == 0 || (len == 1 && (text[0] == '\n' || text[0] == '\r')) ||
 	       (len == 2 && text[0] == '\r' && text[1] == '\n');
 }
 
@@ -209,7 +231,15 @@ static int next_cookie(struct cookie_reader *r)
 /* The length the module stores: the text less one trailing newline. */
 static size_t cookie_length(const struct cookie_reader *r)
 {
-	return r->len - (r->text[r->len - 1] == '\n');
+	return r->len - (r->text[r->start + r->len - 1] == '\n');
+}
+
+/* "fortunectl: FILE: cookie N (line L)", the line only in a fortune file. */
+static void name_cookie(const struct cookie_reader *r)
+{
+	fprintf(stderr, "fortunectl: %s: cookie %lu", r->name, r->number);
+	if (r->first)
+		fprintf(stderr, " (line %lu)", r->first);
 }
 
 /* Say in one line why the module refused the current cookie. */
@@ -219,25 +249,25 @@ static void report_refusal(int fd, const struct cookie_reader *r, int err)
 	size_t len = cookie_length(r);
 	int have_stats = get_stats(fd, &st) == 0;
 
-	fprintf(stderr, "fortunectl: %s: cookie %lu (line %lu): %s",
-		r->name, r->number, r->first, strerror(err));
+	name_cookie(r);
+	fprintf(stderr, ": %s", strerror(err));
 
 	if (err == ENOSPC && have_stats)
 		fprintf(stderr,
-			" (%lu loaded; %llu of %llu bytes free, room for a cookie of %llu bytes, this one is %zu)",
+			" (%lu loaded; %llu of %llu bytes free, room for a cookie of %llu bytes, %s %zu)",
 			loaded, (unsigned long long)(st.capacity - st.used),
 			(unsigned long long)st.capacity,
-			(unsigned long long)st.largest, len);
+			(unsigned long long)st.largest, "this one is", len);
 	else if (err == ENOSPC)
 		fprintf(stderr, " (%lu loaded)", loaded);
 	else if (err == EFBIG && have_stats)
 		fprintf(stderr,
-			" (cookie is %zu bytes, pot capacity %llu with %d bytes of overhead per cookie)",
+			" (cookie is %zu bytes, pot capacity %llu with %d bytes of %s)",
 			len, (unsigned long long)st.capacity,
-			FORTUNE_COOKIE_OVERHEAD);
+			FORTUNE_COOKIE_OVERHEAD, "overhead per cookie");
 	else if (err == EFBIG)
 		fprintf(stderr, " (cookie is %zu bytes)", len);
-	else if (err == EINVAL && memchr(r->text, '\0', r->len))
+	else if (err == EINVAL && memchr(r->text + r->start, '\0', r->len))
 		fputs(" (cookie holds a NUL byte)", stderr);
 	fputc('\n', stderr);
 }
@@ -248,7 +278,7 @@ static int add_cookie(int fd, const struct cookie_reader *r)
 	ssize_t n;
 
 	do {
-		n = write(fd, r->text, r->len);
+		n = write(fd, r->text + r->start, r->len);
 	} while (n < 0 && errno == EINTR);
 
 	if (n < 0) {
@@ -256,12 +286,108 @@ static int add_cookie(int fd, const struct cookie_reader *r)
 		return -1;
 	}
 	if ((size_t)n != r->len) {
-		fprintf(stderr,
-			"fortunectl: %s: cookie %lu (line %lu): short write (%zd of %zu bytes)\n",
-			r->name, r->number, r->first, n, r->len);
+		name_cookie(r);
+		fprintf(stderr, ": short write (%zd of %zu bytes)\n", n,
+			r->len);
 		return -1;
 	}
 	loaded++;
+	return 0;
+}
+
+static const char pot_magic[] = "\0fortune-pot 1\n";
+#define POT_MAGIC_LEN	(sizeof(pot_magic) - 1)
+
+/*
+ * Reads the rest of a pot file (its first byte, a NUL, is read) into
+ * @buf: the cookies, each ending in a NUL.  Returns the length, or -1
+ * after saying why; the file must hold the magic line, then cookies, then
+ * the empty one that ends the pot, and nothing after it.
+ */
+static ssize_t read_pot_file(FILE *in, const char *name, char **buf)
+{
+	size_t len = 0, size = 4096, i;
+	char *data = xrealloc(NULL, size);
+	const char *why = NULL;
+	size_t n;
+
+	for (;;) {
+		n = fread(data + len, 1, size - len, in);
+		len += n;
+		if (len < size)
+			break;
+		size *= 2;
+		data = xrealloc(data, size);
+	}
+	if (ferror(in)) {
+		fprintf(stderr, "fortunectl: %s: %s\n", name, strerror(EIO));
+		free(data);
+		return -1;
+	}
+	if (len < POT_MAGIC_LEN - 1 ||
+	    memcmp(data, pot_magic + 1, POT_MAGIC_LEN - 1))
+		why = "it begins with a NUL byte but not with the pot format's first line";
+	/* Where the last cookie ends, or the file's end: two NULs in a row. */
+	for (i = POT_MAGIC_LEN - 1; !why && i < len; i++)
+		if (data[i] == '\0' && (i == POT_MAGIC_LEN - 1 || data[i - 1] == '\0'))
+			break;
+	if (!why && i >= len)
+		why = "it is cut short: the pot's end mark is missing";
+	else if (!why && i + 1 != len)
+		why = "there is more after the pot's end mark";
+	if (why) {
+		fprintf(stderr,
+			"fortunectl: %s: not a pot file load can read: %s; nothing loaded\n",
+			name, why);
+		free(data);
+		return -1;
+	}
+	memmove(data, data + POT_MAGIC_LEN - 1, i - (POT_MAGIC_LEN - 1));
+	*buf = data;
+	return i - (POT_MAGIC_LEN - 1);
+}
+
+/*
+ * Adds the cookies of a pot file.  Each goes with a newline after it,
+ * which the module drops: it stores the text exactly.  A cookie evicted
+ * to make room fails it: a pot file is a pot to restore in full.
+ */
+static int load_pot(int fd, struct cookie_reader *r)
+{
+	struct fortune_stats before, after;
+	ssize_t len = read_pot_file(r->in, r->name, &r->text);
+	size_t i = 0, end;
+	int ret = 0;
+
+	if (len < 0)
+		return -1;
+	if (get_stats(fd, &before)) {
+		fprintf(stderr, "fortunectl: %s: statistics: %s\n", pot_path,
+			strerror(errno));
+		return -1;
+	}
+	while (!ret && i < (size_t)len) {
+		end = i + strlen(r->text + i);
+		r->number++;
+		r->text[end] = '\n';
+		r->start = i;
+		r->len = end + 1 - i;
+		ret = add_cookie(fd, r);
+		i = end + 1;
+	}
+	if (ret)
+		return ret;
+	if (get_stats(fd, &after)) {
+		fprintf(stderr, "fortunectl: %s: statistics: %s\n", pot_path,
+			strerror(errno));
+		return -1;
+	}
+	if (after.evicted != before.evicted) {
+		fprintf(stderr,
+			"fortunectl: %s: the pot is too small: the module evicted %llu cookies to make room\n",
+			r->name, (unsigned long long)(after.evicted - before.evicted));
+		return -1;
+	}
 	return 0;
 }
 
@@ -270,7 +396,7 @@ static int load_file(int fd, const char *name)
 	struct cookie_reader r = { .name = name };
 	int is_stdin = strcmp(name, "-") == 0;
 	int ret = 0;
-	int got;
+	int got, c;
 
 	if (is_stdin) {
 		r.in = stdin;
@@ -284,6 +410,13 @@ static int load_file(int fd, const char *name)
 		}
 	}
 
+	c = getc(r.in);
+	if (c == '\0') {
+		ret = load_pot(fd, &r);
+		goto out;
+	}
+	if (c != EOF)
+		ungetc(c, r.in);
 	while ((got = next_cookie(&r)) > 0) {
 		ret = add_cookie(fd, &r);
 		if (ret)
@@ -295,6 +428,7 @@ static int load_file(int fd, const char *name)
 		ret = -1;
 	}
 
+out:
 	if (!is_stdin)
 		fclose(r.in);
 	free(r.line);
@@ -443,7 +577,7 @@ static const char *unsavable(const char *text, size_t len)
 	size_t i = 0;
 
 	if (len == 1 && text[0] == '\r')
-		return "it is a lone carriage return, which load reads as an empty CRLF line and skips";
+		return "it is a lone carriage return, which load skips as an empty CRLF line";
 	while (i < len) {
 		const char *nl = memchr(text + i, '\n', len - i);
 		size_t end = nl ? (size_t)(nl - text) : len;
@@ -451,7 +585,7 @@ static const char *unsavable(const char *text, size_t len)
 
 		if ((n == 1 && text[i] == '%') ||
 		    (n == 2 && text[i] == '%' && text[i + 1] == '\r'))
-			return "it holds a line that is only '%', which load reads as the end of a cookie";
+			return "it holds a line that is only '%', which ends a cookie";
 		i = end + 1;
 	}
 	return NULL;
@@ -460,10 +594,11 @@ static const char *unsavable(const char *text, size_t len)
 /* The first line of a cookie, shortened, to name it in a message. */
 static void print_first_line(const char *text, size_t len)
 {
-	size_t n = strcspn(text, "\r\n");
+	size_t n = 0;
 
-	if (n > len)
-		n = len;
+	/* The text is not a string: no NUL ends it. */
+	while (n < len && n <= 40 && text[n] != '\r' && text[n] != '\n')
+		n++;
 	if (n > 40)
 		fprintf(stderr, " (\"%.40s...\")", text);
 	else
@@ -525,37 +660,94 @@ out:
 	return n;
 }
 
-/* Writes the cookies to the open file @fd; 0, or -1 with errno set. */
-static int write_cookies(int fd, const struct saved_cookie *all, long n)
+/*
+ * Writes the cookies to the open file @fd, as a fortune file or, @pot, as
+ * a pot file; 0, or -1 with errno set.
+ */
+static int write_cookies(int fd, const struct saved_cookie *all, long n,
+			 int pot)
 {
 	long i;
 
+	if (pot && write_all(fd, pot_magic, POT_MAGIC_LEN))
+		return -1;
 	for (i = 0; i < n; i++)
 		if (write_all(fd, all[i].text, all[i].len) ||
-		    write_all(fd, "\n%\n", 3))
+		    write_all(fd, pot ? "" : "\n%\n", pot ? 1 : 3))
 			return -1;
+	if (pot && write_all(fd, "", 1))
+		return -1;
 	return 0;
 }
 
 /*
- * save FILE: the new contents go to a temporary file beside FILE, which is
- * flushed to disk and then renamed over FILE, and the directory is flushed
- * too: a crash leaves either the old file or the new one, never half of
- * one.  Nothing is written if a cookie cannot be saved faithfully.
+ * What save may replace: nothing, or a regular file, whose mode and owner
+ * go to @st.  Returns 0 (and @exists), or -1 after saying why not.
+ */
+static int check_target(const char *file, struct stat *st, int *exists)
+{
+	const char *what;
+
+	*exists = 0;
+	if (lstat(file, st)) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "fortunectl: %s: %s\n", file, strerror(errno));
+		return -1;
+	}
+	if (S_ISREG(st->st_mode)) {
+		*exists = 1;
+		return 0;
+	}
+	if (S_ISLNK(st->st_mode))
+		what = "a symbolic link";
+	else if (S_ISDIR(st->st_mode))
+		what = "a directory";
+	else if (S_ISFIFO(st->st_mode))
+		what = "a FIFO";
+	else if (S_ISSOCK(st->st_mode))
+		what = "a socket";
+	else if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
+		what = "a device";
+	else
+		what = "not a regular file";
+	fprintf(stderr,
+		"fortunectl: %s: is %s: save writes only regular files (use '-' for standard output); nothing written\n",
+		file, what);
+	return -1;
+}
+
+/*
+ * save FILE: the new contents go to a temporary file beside FILE, created
+ * with O_EXCL (mkstemp), which is flushed to disk and then renamed over
+ * FILE, and the directory is flushed too: a crash leaves either the old
+ * file or the new one, never half of one, and nothing is written through
+ * a file save did not create.  FILE, if it exists, must be a regular file:
+ * the new one gets its mode and owner.  Nothing is written if a cookie
+ * cannot be saved faithfully.  FILE '-' is standard output.
  */
 static int cmd_save(int argc, char **argv)
 {
 	struct saved_cookie *all = NULL;
 	char *tmp = NULL, *dircopy = NULL;
 	const char *file, *why;
+	struct stat st;
 	mode_t mask;
 	long n = 0, i;
-	int fd, out = -1, dir, ret = EXIT_FAILURE;
+	int fd, out = -1, dir, exists = 0, pot = 0, ret = EXIT_FAILURE;
 
+	if (argc > 0 && (!strcmp(argv[0], "--pot") || !strcmp(argv[0], "-P"))) {
+		pot = 1;
+		argc--;
+		argv++;
+	}
 	if (argc != 1)
 		usage_error(argc ? "save takes one FILE (got '%s')" :
 			    "save needs a FILE", argc ? argv[1] : "");
 	file = argv[0];
+
+	if (strcmp(file, "-") && check_target(file, &st, &exists))
+		return EXIT_FAILURE;
 
 	fd = open_to_look();
 	if (fd < 0)
@@ -568,14 +760,28 @@ static int cmd_save(int argc, char **argv)
 	}
 
 	for (i = 0; i < n; i++) {
-		why = unsavable(all[i].text, all[i].len);
+		why = pot ? NULL : unsavable(all[i].text, all[i].len);
+		if (pot && memchr(all[i].text, '\0', all[i].len))
+			why = "it holds a NUL byte";
+		else if (pot && !all[i].len)
+			why = "it is empty";
 		if (!why)
 			continue;
 		fprintf(stderr, "fortunectl: %s: cookie %ld of %ld", file,
 			i + 1, n);
 		print_first_line(all[i].text, all[i].len);
-		fprintf(stderr, " cannot be saved: %s; nothing written\n",
-			why);
+		fprintf(stderr, " cannot be saved: %s; nothing written%s\n",
+			why, pot ? "" : " (save --pot keeps every cookie)");
+		goto out;
+	}
+
+	if (!strcmp(file, "-")) {
+		if (write_cookies(STDOUT_FILENO, all, n, pot)) {
+			fprintf(stderr, "fortunectl: standard output: %s\n",
+				strerror(errno));
+			goto out;
+		}
+		ret = EXIT_SUCCESS;
 		goto out;
 	}
 
@@ -584,16 +790,29 @@ static int cmd_save(int argc, char **argv)
 		tmp = NULL;
 		goto out;
 	}
-	out = mkstemp(tmp);
+	out = mkostemp(tmp, O_CLOEXEC);
 	if (out < 0) {
 		fprintf(stderr, "fortunectl: %s: %s\n", file, strerror(errno));
 		goto out;
 	}
-	/* mkstemp() makes it 0600: give it the mode a new file would get. */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(out, 0666 & ~mask) || write_cookies(out, all, n) ||
-	    fsync(out)) {
+	/*
+	 * mkstemp() makes it 0600: give it the mode and owner of the file it
+	 * replaces, or the mode a new file would get.
+	 */
+	if (!exists) {
+		mask = umask(0);
+		umask(mask);
+		st.st_mode = 0666 & ~mask;
+	}
+	/* The owner first: fchown() clears the set-user-ID bit. */
+	if ((exists && (st.st_uid != geteuid() || st.st_gid != getegid()) &&
+	     fchown(out, st.st_uid, st.st_gid)) ||
+	    fchmod(out, st.st_mode & 07777)) {
+		fprintf(stderr, "fortunectl: %s: giving it the mode and owner of %s: %s\n",
+			tmp, file, strerror(errno));
+		goto out_unlink;
+	}
+	if (write_cookies(out, all, n, pot) || fsync(out)) {
 		fprintf(stderr, "fortunectl: %s: %s\n", tmp, strerror(errno));
 		goto out_unlink;
 	}
@@ -709,6 +928,6 @@ int main(int argc, char **argv)
 		return cmd_next();
 	}
 	if (strcmp(cmd, "save") == 0)
-		return cmd_save(argc, argv);
+		return finish(cmd_save(argc, argv));
 	usage_error("unknown command '%s'", cmd);
 }

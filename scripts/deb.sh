@@ -9,10 +9,13 @@
 # The copy holds the files git knows of (tracked or not ignored), or, out
 # of a git checkout, everything but build/.
 #
-# The version is the project's one version number, PACKAGE_VERSION in
-# dkms.conf; debian/changelog must agree.  VERSION, when given, is stamped
-# on the scratch copy instead (dkms.conf and a new changelog entry): the
-# system test builds a second, newer version that way to test upgrades.
+# The packages take their version from debian/changelog alone (dh_dkms -V
+# writes it into the packaged dkms.conf); dkms.conf's PACKAGE_VERSION, the
+# version of a tree added with `dkms add .`, must agree.  VERSION, when
+# given, is a new changelog entry in the scratch copy and nothing else,
+# as `dch -i` would make it: the system test builds a second, newer
+# version that way, and installs it as an upgrade that DKMS adds and
+# builds, so a bump made the way Debian maintainers make it is tested.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -47,8 +50,6 @@ else
 fi
 
 if [ "$new" != "$version" ]; then
-	sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$new\"/" \
-		"$tree/dkms.conf"
 	maintainer=$(dpkg-parsechangelog -S Maintainer)
 	{
 		printf 'fortune-ko (%s) unstable; urgency=medium\n\n' "$new"

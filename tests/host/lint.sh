@@ -54,8 +54,9 @@ if [ -z "$module_files" ]; then
 	echo "no module sources" >"$out/checkpatch.log"
 	result 1 "checkpatch: module sources exist" "$out/checkpatch.log"
 fi
-for f in $module_files; do
-	log=$out/checkpatch-$f.log
+# fortunectl.c too: kernel style for the project's C, as the module.
+for f in $module_files fortunectl/fortunectl.c; do
+	log=$out/checkpatch-$(echo "$f" | tr / _).log
 	status=0
 	perl "$src/scripts/checkpatch.pl" --strict --no-tree --no-summary \
 		--terse --show-types -f "$f" >"$log" 2>&1 || status=$?
@@ -108,9 +109,10 @@ progress "shellcheck"
 # The files git would track (no build products, no editors' droppings).
 if git rev-parse --git-dir >/dev/null 2>&1; then
 	scripts=$(git ls-files --cached --others --exclude-standard \
-		scripts tests .ci)
+		scripts tests .ci fortunectl debian/tests)
 else
-	scripts=$(find scripts tests .ci -type f ! -name '.*')
+	scripts=$(find scripts tests .ci fortunectl debian/tests -type f \
+		! -name '.*')
 fi
 for f in $(echo "$scripts" | LC_ALL=C sort -u); do
 	[ -f "$f" ] || continue

@@ -18,7 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 . "$top/tests/ktap.sh"
 
 echo "KTAP version 1"
-echo "1..6"
+echo "1..7"
 
 [ -n "${FORTUNE_DEPS_DONE:-}" ] ||
 	"$top/scripts/deps.sh" build-essential dpkg-dev debhelper dh-dkms \
@@ -60,6 +60,9 @@ else
 	done
 	for f in usr/bin/fortunectl usr/share/man/man1/fortunectl.1.gz \
 		lib/systemd/system/fortune.service etc/default/fortune \
+		lib/systemd/system/fortune-save.service \
+		lib/systemd/system/fortune-save.timer \
+		lib/systemd/system-generators/fortune-save-generator \
 		etc/modprobe.d/fortune.conf \
 		usr/libexec/fortunectl/fortune-service; do
 		grep -qx "./$f" "$tmp/ctl.list" || why="$why no /$f;"
@@ -69,6 +72,30 @@ else
 	fi
 fi
 result package_contents "$why"
+
+# A version bump as Debian maintainers make it: a changelog entry and a
+# plain dpkg-buildpackage (scripts/deb.sh VERSION changes nothing else).
+# The packaged dkms.conf, its directory and the maintainer scripts must
+# all say the new version (the system test installs such a build, which
+# DKMS adds and builds).
+why=
+bumped=$version+bump1
+if ! bdebs=$("$top/scripts/deb.sh" "$tmp/bump" "$bumped"); then
+	why="the bumped build failed"
+else
+	bdkms=$(echo "$bdebs" | grep '/fortune-dkms_')
+	dpkg-deb -x "$bdkms" "$tmp/bumped"
+	dpkg-deb -e "$bdkms" "$tmp/bumped-ctl"
+	conf=$tmp/bumped/usr/src/fortune-$bumped/dkms.conf
+	if [ ! -f "$conf" ]; then
+		why="no /usr/src/fortune-$bumped/dkms.conf: $(ls "$tmp/bumped/usr/src")"
+	elif ! grep -qx "PACKAGE_VERSION=\"$bumped\"" "$conf"; then
+		why="dkms.conf says $(grep '^PACKAGE_VERSION' "$conf")"
+	elif ! grep -qx "DKMS_VERSION=$bumped" "$tmp/bumped-ctl/postinst"; then
+		why="postinst says $(grep '^DKMS_VERSION' "$tmp/bumped-ctl/postinst")"
+	fi
+fi
+result bumped_version_consistent "$why"
 
 # The DKMS source alone, as DKMS builds it, on a kernel said to have KUnit.
 kver=$(dpkg-query -W -f '${Depends}' linux-headers-amd64 |

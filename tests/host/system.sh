@@ -11,10 +11,15 @@
 #   2. scripts/deb.sh, twice: the packages of this tree, as its version and
 #      as a newer one, for the upgrade.
 #   3. A copy of the image boots with the packages and tests/system/run.sh
-#      on a second disk; the guest installs, enables the service, adds a
-#      cookie, upgrades and reboots (QEMU exits: -no-reboot); the same disk
-#      boots again, and the guest checks the pot and purges.  The guest
-#      writes its results to its second serial port.
+#      on a second disk; the guest installs, enables the service, adds
+#      cookies (every awkward one), upgrades and reboots (QEMU exits:
+#      -no-reboot); the same disk boots again, the guest checks the pot,
+#      lets fortune-save.timer save it, adds a cookie and says so: the host
+#      kills QEMU there, a power cut.  The third boot checks what the timer
+#      saved came back, that a restore that fails keeps the saved file
+#      whole, runs debian/tests and fortunectl's own tests under ASan and
+#      UBSan, and purges.  The guest writes its results to its second
+#      serial port.
 #   4. Any kernel splat on either console fails the test.
 #
 # FORTUNE_SYSTEM_TEST=skip skips it (it takes minutes); it is also skipped
@@ -99,6 +104,14 @@ host_result packages_build "$why"
 	exit 0
 }
 cp tests/system/run.sh "$work/payload/run.sh"
+# For the guest's own runs: debian/tests, and fortunectl's tests with a
+# sanitized fortunectl built in the guest.
+mkdir -p "$work/payload/src/fortunectl" "$work/payload/src/tests"
+cp -R debian/tests "$work/payload/debian-tests"
+cp fortune.h "$work/payload/src/"
+cp fortunectl/fortunectl.c "$work/payload/src/fortunectl/"
+cp tests/ktap.sh tests/ctl-lib.sh tests/fortunectl.sh tests/save.sh \
+	"$work/payload/src/tests/"
 tar -cf "$work/payload.tar" -C "$work/payload" .
 
 echo "system: copying the image" >&2
@@ -107,16 +120,25 @@ cp --sparse=always "$dir/rootfs.img" "$work/disk.img"
 # The kernel's RCU stall report waits 60 s, not 21: a TCG guest whose
 # vCPU threads a loaded host starves for 21 s reports a stall that is the
 # host's, not the kernel's (the debug kernels' configuration says the same).
+# The soft lockup detector likewise: 60 s (2 x watchdog_thresh), not 20
+# (a udev worker once "stuck for 22 s" at boot on such a host).
 append="root=/dev/vda rw console=ttyS0 panic=-1 rcupdate.rcu_cpu_stall_timeout=60"
+append="$append watchdog_thresh=30"
+# no_timer_check: the IO-APIC timer check counts ticks of a starved TCG
+# vCPU and once panicked a boot ("IO-APIC + timer doesn't work!").
+append="$append no_timer_check"
 append="$append systemd.firstboot=off systemd.show_status=0"
 
-# boot N: one boot of the disk; the guest ends it (reboot or poweroff).
+# boot N [cut]: one boot of the disk; the guest ends it (reboot or
+# poweroff), or, with cut, QEMU is killed as soon as the guest says
+# "# power cut" on its second serial port.
 # No display (-vga none): probing bochs-drm on a starved TCG host once
 # stalled RCU for 20 s, a splat that has nothing to do with the module.
 boot() {
 	echo "system: boot $1 (TCG, at most $boot_timeout s)" >&2
 	status=0
-	timeout --foreground -k 10 "$boot_timeout" qemu-system-x86_64 \
+	: >"$work/ktap$1.log"
+	qemu-system-x86_64 \
 		-nographic -no-reboot -nic none -vga none -parallel none \
 		-m 1536 -smp 2 -cpu max \
 		-monitor none -kernel "$dir/vmlinuz" -initrd "$dir/initrd.img" \
@@ -125,8 +147,29 @@ boot() {
 		-drive "file=$work/payload.tar,format=raw,if=virtio,readonly=on" \
 		-serial "file:$work/console$1.log" \
 		-serial "file:$work/ktap$1.log" \
-		</dev/null >&2 || status=$?
-	echo "system: boot $1 ended with status $status" >&2
+		</dev/null >&2 &
+	qemu=$!
+	waited=0
+	cut=
+	while kill -0 "$qemu" 2>/dev/null; do
+		if [ "${2-}" = cut ] && grep -q '^# power cut' "$work/ktap$1.log"; then
+			echo "system: boot $1: cutting the power" >&2
+			kill -KILL "$qemu"
+			cut=yes
+			break
+		fi
+		if [ "$waited" -ge "$boot_timeout" ]; then
+			kill -TERM "$qemu"
+			sleep 10
+			kill -KILL "$qemu" 2>/dev/null || true
+			break
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+	wait "$qemu" || status=$?
+	[ -z "$cut" ] || status=0
+	echo "system: boot $1 ended with status $status after $waited s" >&2
 	return "$status"
 }
 
@@ -138,11 +181,18 @@ fi
 host_result first_boot "$why"
 if [ -z "$why" ]; then
 	why=
-	boot 2 || why="QEMU status $? in boot 2"
-	if [ -z "$why" ] && ! grep -q '^# systest: done' "$work/ktap2.log"; then
-		why="boot 2 did not finish the test"
+	boot 2 cut || why="QEMU status $? in boot 2"
+	if [ -z "$why" ] && ! grep -q '^# power cut' "$work/ktap2.log"; then
+		why="boot 2 did not get to the power cut"
 	fi
-	host_result reboot_and_finish "$why"
+	host_result reboot_then_power_cut "$why"
+fi
+if [ -z "$why" ]; then
+	boot 3 || why="QEMU status $? in boot 3"
+	if [ -z "$why" ] && ! grep -q '^# systest: done' "$work/ktap3.log"; then
+		why="boot 3 did not finish the test"
+	fi
+	host_result boot_after_power_cut_and_finish "$why"
 fi
 
 # Oopses, WARNs, stalls and the like on either console, each reported by
