@@ -44,6 +44,15 @@ ovmf=/usr/share/OVMF
 # shim's own GUID: the owner of MokList entries.
 shim_guid=605dab50-e046-4300-abb6-3dd810dd8b23
 
+# The system test may be building the image right now (make check starts
+# it first): wait for that build, which takes minutes, rather than make a
+# second one beside it.  A build directory older than an hour is a dead
+# builder's.
+while find "$cache/system" -maxdepth 1 -name '.build.*' -mmin -60 \
+	2>/dev/null | grep -q .; do
+	echo "secureboot-image: waiting for the system image's build" >&2
+	sleep 20
+done
 system=$(scripts/system-image.sh)
 sysdir=$(echo "$system" | sed -n 's/^dir=//p')
 release=$(echo "$system" | sed -n 's/^release=//p')

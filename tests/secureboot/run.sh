@@ -117,15 +117,23 @@ why=
 cn="fortune.ko test mok key"
 run testkey mokutil --test-key "$here/mok.pub"
 diag "$(dmesg | grep -E 'MokList|Machine keyring|Platform Keyring|X.509 cert .(fortune|DKMS)')"
+# What each keyring holds: keyctl list, one key a line.
 for ring in .builtin_trusted_keys .secondary_trusted_keys .machine .platform; do
 	id=$(awk -v r="$ring:" '$9 == r { print $1 }' /proc/keys | head -n 1)
 	[ -n "$id" ] || continue
-	diag "keyring $ring: $(keyctl list "0x$id" 2>&1 | sed 1d | sed 's/^ *[0-9]*: //' | tr '\n' ';')"
+	keyctl list "0x$id" 2>&1 | sed 1d |
+		sed 's/^ *[0-9]*: [^ ]* *[0-9]* *[0-9]* //' >"$state/ring$ring"
+	diag "keyring $ring: $(tr '\n' ';' <"$state/ring$ring")"
 done
 if ! grep -q 'already enrolled' "$state/testkey.log"; then
 	why="mokutil --test-key: $(last testkey)"
 elif ! dmesg | grep -q "Loaded X.509 cert '$cn"; then
 	why="the kernel did not load the MOK (no 'Loaded X.509 cert' line)"
+elif ! grep -q "asymmetric: $cn" "$state/ring.machine" 2>/dev/null; then
+	why="the MOK is not in the .machine keyring"
+elif ! grep -q 'keyring: .machine' "$state/ring.secondary_trusted_keys" \
+	2>/dev/null; then
+	why=".machine is not linked into .secondary_trusted_keys"
 fi
 result test_key_is_an_enrolled_mok "$why"
 
@@ -153,6 +161,7 @@ if [ "$rc" -ne 0 ]; then
 else
 	run other insmod "$state/src/fortune.ko"
 	diag "insmod signed by an unenrolled key: $(cat "$state/other.log")"
+	diag "$(dmesg | grep 'Loading of' | tail -n 1)"
 	if [ "$rc" -eq 0 ]; then
 		why="the kernel loaded a module signed by an unenrolled key"
 		rmmod fortune
