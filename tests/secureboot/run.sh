@@ -211,7 +211,6 @@ if [ -z "$why" ] && grep -q 'mokutil --import' "$state/install.log"; then
 	why="the postinst asked to enroll a key that is enrolled"
 fi
 result apt_install_builds_and_signs "$why"
-diag "$(grep -h -E '^(Sign command|Signing key|Public certificate)' "$state/install.log")"
 diag "$module: signer '$(modinfo -F signer "$module" 2>/dev/null)', $(modinfo -F sig_hashalgo "$module" 2>/dev/null)"
 
 why=
