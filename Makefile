@@ -19,7 +19,8 @@ USER_CFLAGS = -Wall -Wextra -Werror -I$(CURDIR)
 MODDIR	= $(DESTDIR)/lib/modules/$(KRELEASE)/extra
 
 # Secure Boot: the key and certificate (PEM or DER) that `make sign`
-# signs fortune.ko with, and `make install` too when MOK_KEY is set.
+# signs fortune.ko with, and `make install` too when MOK_KEY is set and
+# the kernel checks signatures at all (its .config names a hash).
 # DKMS's own pair by default, when there is one (see README.md).
 MOK_KEY	?= $(if $(wildcard /var/lib/dkms/mok.key),/var/lib/dkms/mok.key)
 MOK_CERT ?= $(if $(MOK_KEY),$(if $(wildcard /var/lib/dkms/mok.pub),/var/lib/dkms/mok.pub))
@@ -62,7 +63,7 @@ clean:
 # that includes fortune_kunit.ko: a test module, which a user's module
 # tree does not get.  So it is removed right after.
 install: all
-	$(if $(MOK_KEY),$(MAKE) sign)
+	$(if $(and $(MOK_KEY),$(SIG_HASH)),$(MAKE) sign)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
 		INSTALL_MOD_DIR=extra modules_install
 	rm -f $(MODDIR)/fortune_kunit.ko $(MODDIR)/fortune_kunit.ko.*
