@@ -20,8 +20,19 @@ USER_CFLAGS = -Wall -Wextra $(WERROR) -I$(CURDIR)
 # Where `make install` puts the module, under /lib/modules/RELEASE.
 MODDIR	= $(DESTDIR)/lib/modules/$(KRELEASE)/extra
 
+# Secure Boot: the key and certificate (PEM or DER) that `make sign`
+# signs fortune.ko with, and `make install` too when MOK_KEY is set and
+# the kernel checks signatures at all (its .config names a hash).
+# DKMS's own pair by default, when there is one (see README.md).
+MOK_KEY	?= $(if $(wildcard /var/lib/dkms/mok.key),/var/lib/dkms/mok.key)
+MOK_CERT ?= $(if $(MOK_KEY),$(if $(wildcard /var/lib/dkms/mok.pub),/var/lib/dkms/mok.pub))
+# The kernel's own tool, and the hash its configuration asks for.
+SIGN_FILE ?= $(KDIR)/scripts/sign-file
+SIG_HASH = $(shell sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"/\1/p' \
+	     $(KDIR)/.config 2>/dev/null)
+
 .PHONY: all modules fortunectl clean install uninstall check demo vm bench \
-	lint prove deb kdir
+	lint prove deb kdir sign
 
 all: modules fortunectl
 
@@ -54,11 +65,31 @@ clean:
 # that includes fortune_kunit.ko: a test module, which a user's module
 # tree does not get.  So it is removed right after.
 install: all
+	$(if $(and $(MOK_KEY),$(SIG_HASH)),$(MAKE) sign)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
 		INSTALL_MOD_DIR=extra modules_install
 	rm -f $(MODDIR)/fortune_kunit.ko $(MODDIR)/fortune_kunit.ko.*
 	[ -n "$(DESTDIR)" ] || depmod -a $(KRELEASE)
 	install -D -m 0755 fortunectl/fortunectl $(DESTDIR)$(PREFIX)/bin/fortunectl
+
+# Signs the fortune.ko that `make` built, in place, with the kernel's
+# scripts/sign-file; a signature already there (an earlier `make sign`)
+# is cut off first: its trailer is the signature, a 12-byte descriptor
+# whose last 4 bytes are the signature's length, big-endian, and a
+# 28-byte magic string.  Not a prerequisite of `modules`, so that it signs
+# what is there rather than rebuilding it.
+sign: kdir
+	@[ -f fortune.ko ] || { echo "fortune: no fortune.ko to sign: run make first" >&2; exit 1; }
+	@[ -n "$(MOK_KEY)" ] && [ -n "$(MOK_CERT)" ] || { echo "fortune: no signing key: make sign MOK_KEY=key.pem MOK_CERT=cert.der (DKMS's /var/lib/dkms/mok.key and mok.pub when they exist)" >&2; exit 1; }
+	@[ -n "$(SIG_HASH)" ] || { echo "fortune: $(KDIR)/.config has no CONFIG_MODULE_SIG_HASH: this kernel does not check module signatures" >&2; exit 1; }
+	@[ -x "$(SIGN_FILE)" ] || { echo "fortune: no $(SIGN_FILE): point SIGN_FILE= at the kernel's scripts/sign-file" >&2; exit 1; }
+	@if tail -c 28 fortune.ko | grep -q '~Module signature appended~'; then \
+		len=$$(tail -c 32 fortune.ko | head -c 4 | od -An -tu1 | \
+			awk '{ print (($$1 * 256 + $$2) * 256 + $$3) * 256 + $$4 }'); \
+		truncate -s $$(($$(stat -c %s fortune.ko) - 40 - len)) fortune.ko; \
+	fi
+	$(SIGN_FILE) $(SIG_HASH) $(MOK_KEY) $(MOK_CERT) fortune.ko
+	@echo "fortune: fortune.ko signed ($(SIG_HASH)) with $(MOK_CERT)"
 
 # Also fortune_kunit.ko, which older versions installed.
 uninstall:

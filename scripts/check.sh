@@ -49,8 +49,10 @@ rm -rf build/check-summary build/check-failures build/jobs
 mkdir -p build/jobs
 
 # The jobs, longest first: the debug kernels (tens of minutes), then the
-# system test (about ten), then the rest in the order of their lists.
-long='' hosts='' others=''
+# system test (about ten), then the Secure Boot test (a few: after the
+# system test, whose image it waits for rather than build it twice at
+# once), then the rest in the order of their lists.
+long='' hosts='' others='' after=''
 for k in $kernels; do
 	case $k in
 	debug | kcsan) long="$long kernel:$k" ;;
@@ -62,10 +64,11 @@ for test in tests/host/*.sh; do
 	name=$(basename "$test" .sh)
 	case $name in
 	system) long="$long host:$name" ;;
+	secureboot) after="$after host:$name" ;;
 	*) hosts="$hosts host:$name" ;;
 	esac
 done
-queue="$long $hosts $others"
+queue="$long $after $hosts $others"
 
 # tally FILE [MARKER]: read a KTAP results file; set $p, $f (failures
 # and problems) and $s; keep its failure lines in $fails for report.

@@ -108,16 +108,28 @@ if [ -n "$root" ]; then
 	# mount away with it however the build ends.  The mount that holds the
 	# root is made private there first, so that /proc does not propagate
 	# back; that mount, not "/", which is no mount point when this runs in
-	# a chroot (unshare --propagation private fails there).
+	# a chroot (unshare --propagation private fails there).  In a plain
+	# chroot the root's path may sit on no mount that can be seen at all
+	# (findmnt finds nothing): nothing can be made private then, so /proc
+	# is also unmounted by hand as the build ends, and that unmounting
+	# propagates wherever the mounting did.
 	inside=$(mktemp -d "$root/tmp/fortune.XXXXXX")
 	trap 'rm -rf "$inside"' EXIT
 	cp "$out/module/"* "$inside/"
 	status=0
 	# shellcheck disable=SC2016 # $1 and $2 are the inner shell's
 	unshare --mount --propagation unchanged sh -c \
-		'mount --make-rprivate "$(findmnt -n -o TARGET -T "$1")" &&
-		 mount -t proc proc "$1/proc" && root=$1 && shift &&
-		 exec chroot "$root" "$@"' sh "$root" \
+		'holder=$(findmnt -n -o TARGET -T "$1" 2>/dev/null) || true
+		 if [ -n "$holder" ]; then
+			mount --make-rprivate "$holder" || exit
+		 fi
+		 mount -t proc proc "$1/proc" || exit
+		 root=$1 && shift
+		 trap "umount \"\$root/proc\"; exit 1" INT TERM HUP
+		 status=0
+		 chroot "$root" "$@" || status=$?
+		 umount "$root/proc"
+		 exit "$status"' sh "$root" \
 		/usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME=/tmp make -C "$kdir" M="${inside#"$root"}" "$@" \
 		>"$out/build.log" 2>&1 || status=$?
