@@ -28,9 +28,9 @@
 #include <linux/overflow.h>
 #include <linux/proc_fs.h>
 #include <linux/random.h>
-#include <linux/sched/signal.h>
 #include <linux/ratelimit.h>
 #include <linux/refcount.h>
+#include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -252,54 +252,42 @@ static void snap_put(struct fortune_snap *snap)
 }
 
 /*
- * Copies the cookie of @serial, with a newline, into a new snapshot of its
- * own size, COPY_CHUNK bytes at a time under pot_lock.  Returns NULL if the
- * cookie left the pot meanwhile.  Each round copies a chunk or ends; a
+ * Copies the cookie of @snap->serial, with a newline, into @snap, sized
+ * for it, COPY_CHUNK bytes at a time under pot_lock.  Returns 0, -EAGAIN
+ * if the cookie left the pot meanwhile, or -ERESTARTSYS.  Each round
+ * copies a chunk, from where the last one ended, or ends the copy; a
  * pending signal ends it.
  */
-static struct fortune_snap *snap_copy(u64 serial)
+static int snap_copy(struct fortune_snap *snap)
 {
-	struct fortune_snap *snap = NULL;
 	size_t done = 0, chunk;
 	const char *text;
 	u32 rank, len;
 
-	for (;;) {
+	while (done < snap->len - 1) {
 		if (signal_pending(current) ||
-		    mutex_lock_interruptible(&pot_lock)) {
-			kvfree(snap);
-			return ERR_PTR(-ERESTARTSYS);
-		}
-		if (!pot_find_serial(&pot, serial, &rank)) {
+		    mutex_lock_interruptible(&pot_lock))
+			return -ERESTARTSYS;
+		if (!pot_find_serial(&pot, snap->serial, &rank)) {
 			mutex_unlock(&pot_lock);
-			kvfree(snap);
-			return NULL;
+			return -EAGAIN;
 		}
 		text = pot_cookie(&pot, rank, &len);
-		if (snap) {
-			chunk = min_t(size_t, len - done, COPY_CHUNK);
-			memcpy(snap->text + done, text + done, chunk);
-			done += chunk;
-		}
+		chunk = min_t(size_t, len - done, COPY_CHUNK);
+		memcpy(snap->text + done, text + done, chunk);
 		mutex_unlock(&pot_lock);
-		if (done == len && snap)
-			break;
-		if (!snap) {
-			snap = snap_alloc(serial, (size_t)len + 1);
-			if (!snap)
-				return ERR_PTR(-ENOMEM);
-		}
+		done += chunk;
 		cond_resched();
 	}
-	snap->text[len] = '\n';
-	return snap;
+	snap->text[done] = '\n';
+	return 0;
 }
 
 /*
- * The shared snapshot of the big cookie of @serial, made if no file reads
- * it yet, or NULL if the cookie left the pot.
+ * The shared snapshot of the big cookie of @serial and @len bytes, made if
+ * nobody holds one, or NULL if the cookie left the pot.
  */
-static struct fortune_snap *snap_make(u64 serial)
+static struct fortune_snap *snap_make(u64 serial, u32 len)
 {
 	struct fortune_snap *snap;
 	int ret;
@@ -308,21 +296,29 @@ static struct fortune_snap *snap_make(u64 serial)
 		return ERR_PTR(-ERESTARTSYS);
 	/* Made by whoever held the lock before? */
 	snap = snap_get_shared(serial);
+	if (snap)
+		goto out;
+	snap = snap_alloc(serial, (size_t)len + 1);
 	if (!snap) {
-		snap = snap_copy(serial);
-		if (!IS_ERR_OR_NULL(snap)) {
-			snap->shared = true;
-			ret = xa_insert(&snaps, (unsigned long)serial, snap,
-					GFP_KERNEL_ACCOUNT);
-			/* Busy: a 32-bit kernel 2^32 serials on; keep it. */
-			if (ret)
-				snap->shared = false;
-			if (ret == -ENOMEM) {
-				kvfree(snap);
-				snap = ERR_PTR(-ENOMEM);
-			}
+		snap = ERR_PTR(-ENOMEM);
+		goto out;
+	}
+	ret = snap_copy(snap);
+	if (!ret) {
+		snap->shared = true;
+		ret = xa_insert(&snaps, (unsigned long)serial, snap,
+				GFP_KERNEL_ACCOUNT);
+		/* Busy: a 32-bit kernel 2^32 serials on.  Keep it unshared. */
+		if (ret == -EBUSY) {
+			snap->shared = false;
+			ret = 0;
 		}
 	}
+	if (ret) {
+		kvfree(snap);
+		snap = ret == -EAGAIN ? NULL : ERR_PTR(ret);
+	}
+out:
 	mutex_unlock(&snap_make_lock);
 	return snap;
 }
@@ -330,6 +326,7 @@ static struct fortune_snap *snap_make(u64 serial)
 /* What a take carries from one round to the next. */
 struct take {
 	u64 serial;			/* the cookie it takes */
+	u32 len;			/* and its length */
 	bool drawn;			/* random order: serial was drawn */
 	struct fortune_snap *small;	/* the file's own, not filled yet */
 	struct fortune_snap *big;	/* the shared snapshot of serial */
@@ -370,6 +367,7 @@ static struct fortune_snap *take_locked(struct file *file, struct take *t)
 		t->drawn = true;
 	}
 	text = pot_cookie(&pot, rank, &len);
+	t->len = len;
 	if (len < SNAP_SMALL) {
 		snap = t->small;
 		t->small = NULL;
@@ -429,7 +427,7 @@ static struct fortune_snap *fortune_take(struct file *file)
 			break;
 		if (t.big)
 			snap_put(t.big);
-		t.big = snap_make(t.serial);
+		t.big = snap_make(t.serial, t.len);
 		if (IS_ERR(t.big)) {
 			snap = t.big;
 			t.big = NULL;
@@ -721,7 +719,7 @@ static long fortune_ioctl_peek(struct fortune_peek __user *argp)
 		mutex_unlock(&pot_lock);
 		if (ret != 1 || snap)
 			break;
-		snap = snap_make(serial);
+		snap = snap_make(serial, peek.len);
 		if (IS_ERR(snap))
 			return PTR_ERR(snap);
 		if (snap)
