@@ -20,6 +20,7 @@ for h in atomic fs ioctl kernel minmax mm module moduleparam mutex overflow \
 done
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 echo 'int main(void) { return 0; }' >"$out/probe.c"
+# shellcheck disable=SC2086 # the flags, split
 cc $san -o "$out/probe" "$out/probe.c" 2>/dev/null || san=
 # shellcheck disable=SC2086 # the flags, split
 if ! cc -O1 -g -Wall -Wextra -Wno-unused-parameter -Wno-unused-function \
