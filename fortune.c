@@ -255,8 +255,12 @@ static void snap_put(struct fortune_snap *snap)
  * Copies the cookie of @snap->serial, with a newline, into @snap, sized
  * for it, COPY_CHUNK bytes at a time under pot_lock.  Returns 0, -EAGAIN
  * if the cookie left the pot meanwhile, or -ERESTARTSYS.  Each round
- * copies a chunk, from where the last one ended, or ends the copy; a
- * pending signal ends it.
+ * copies a chunk, from where the last one ended, or ends the copy.  So it
+ * makes progress on its own and only a fatal signal ends it: a copy that
+ * any signal ended would start over at its restart, and a timer that
+ * fires more often than a copy of many megabytes lasts would starve it.
+ * For the same reason it waits for pot_lock, held for a chunk at most,
+ * until killed.
  */
 static int snap_copy(struct fortune_snap *snap)
 {
@@ -265,8 +269,7 @@ static int snap_copy(struct fortune_snap *snap)
 	u32 rank, len;
 
 	while (done < snap->len - 1) {
-		if (signal_pending(current) ||
-		    mutex_lock_interruptible(&pot_lock))
+		if (mutex_lock_killable(&pot_lock))
 			return -ERESTARTSYS;
 		if (!pot_find_serial(&pot, snap->serial, &rank)) {
 			mutex_unlock(&pot_lock);
@@ -399,12 +402,15 @@ static struct fortune_snap *take_locked(struct file *file, struct take *t)
  *
  * A round goes again only after making the snapshot of a big cookie, and
  * then finds it unless the cookie left the pot or, in seq order, another
- * file took it meanwhile: others made progress.  A pending signal ends it.
+ * file took it meanwhile: others made progress.  A pending signal ends the
+ * wait for pot_lock, but once a snapshot is made, only a fatal one does:
+ * a restart would make it again, and a frequent timer would starve it.
  */
 static struct fortune_snap *fortune_take(struct file *file)
 {
 	struct take t = { };
 	struct fortune_snap *snap;
+	int ret;
 
 	/*
 	 * Set once, under the lock; pairs with the release in take_locked(),
@@ -417,7 +423,9 @@ static struct fortune_snap *fortune_take(struct file *file)
 	if (!t.small)
 		return ERR_PTR(-ENOMEM);
 	for (;;) {
-		if (mutex_lock_interruptible(&pot_lock)) {
+		ret = t.big ? mutex_lock_killable(&pot_lock) :
+			      mutex_lock_interruptible(&pot_lock);
+		if (ret) {
 			snap = ERR_PTR(-ERESTARTSYS);
 			break;
 		}
@@ -433,7 +441,8 @@ static struct fortune_snap *fortune_take(struct file *file)
 			t.big = NULL;
 			break;
 		}
-		if (signal_pending(current)) {
+		/* The cookie left the pot: draw again, unless interrupted. */
+		if (!t.big && signal_pending(current)) {
 			snap = ERR_PTR(-ERESTARTSYS);
 			break;
 		}
@@ -483,6 +492,9 @@ static loff_t fortune_lseek(struct file *file, loff_t offset, int whence)
 					snap->len);
 }
 
+/* A cookie of up to this many bytes is copied to the stack before the locks. */
+#define WRITE_SMALL	256
+
 /*
  * Serialises changes to the pot's room: writes and clears.  A write takes
  * it before pot_lock and may drop pot_lock while it copies a big cookie
@@ -499,9 +511,12 @@ static int fortune_store(const char *text, u32 len)
 {
 	char *room;
 	u32 done;
-	int ret = 0;
+	int ret;
 
-	if (mutex_lock_interruptible(&write_lock))
+	/* A big cookie was copied in already: only a fatal signal ends it. */
+	ret = len > WRITE_SMALL ? mutex_lock_killable(&write_lock) :
+				  mutex_lock_interruptible(&write_lock);
+	if (ret)
 		return -ERESTARTSYS;
 	mutex_lock(&pot_lock);
 	if (!pot_fits(&pot, len)) {
@@ -530,15 +545,14 @@ out:
 	return ret;
 }
 
-/* A cookie of up to this many bytes is copied to the stack before the locks. */
-#define WRITE_SMALL	256
-
 /*
  * Copies the @len bytes at @buf to @to, COPY_CHUNK at a time, so that a
  * write of many megabytes has resched points; 0, -EFAULT, or -ERESTARTSYS
- * when a signal ended it (or ended a fault that userfaultfd held).
- * Without @to, only reads them and says whether they hold a NUL byte
- * (-EINVAL), through a buffer on the stack.
+ * when a fatal signal ended it (or ended a fault that userfaultfd held:
+ * the kernel retries such a fault until it is served or the task is
+ * killed).  It makes progress on its own, so, as snap_copy(), only a
+ * fatal signal ends it.  Without @to, only reads the bytes and says
+ * whether they hold a NUL byte (-EINVAL), through a buffer on the stack.
  */
 static int fortune_copy_in(char *to, const char __user *buf, size_t len)
 {
@@ -549,10 +563,11 @@ static int fortune_copy_in(char *to, const char __user *buf, size_t len)
 	for (done = 0; done < len; done += n) {
 		n = min_t(size_t, len - done, to ? COPY_CHUNK : sizeof(chunk));
 		if (copy_from_user(to ? to + done : chunk, buf + done, n))
-			return signal_pending(current) ? -ERESTARTSYS : -EFAULT;
+			return fatal_signal_pending(current) ? -ERESTARTSYS :
+							       -EFAULT;
 		if (!to)
 			nul = nul || memchr(chunk, 0, n);
-		if (signal_pending(current))
+		if (fatal_signal_pending(current))
 			return -ERESTARTSYS;
 		cond_resched();
 	}
@@ -731,7 +746,8 @@ static long fortune_ioctl_peek(struct fortune_peek __user *argp)
 		ret = 0;
 		if (copy_to_user(u64_to_user_ptr(peek.buf),
 				 snap ? snap->text : small, peek.len))
-			ret = signal_pending(current) ? -ERESTARTSYS : -EFAULT;
+			ret = fatal_signal_pending(current) ? -ERESTARTSYS :
+							      -EFAULT;
 	}
 	if (snap)
 		snap_put(snap);

@@ -320,6 +320,62 @@ static int test_failed_take_takes_nothing(void)
 	return failed;
 }
 
+/* The hook: a signal arrives at the second take of pot_lock. */
+static bool signal_fatal;
+
+static void signal_arrives(void)
+{
+	if (++churn_locks != 2)
+		return;
+	if (signal_fatal)
+		stub.fatal = true;
+	else
+		stub.signal = true;
+}
+
+/*
+ * A signal that arrives once the copy of a 200000-byte cookie (four
+ * chunks) has begun: a plain one does not end the take, which would start
+ * over at its restart; a fatal one ends it, with nothing taken or left.
+ */
+static int test_signal_mid_copy(void)
+{
+	struct fortune_snap *snap;
+	struct file f;
+
+	failed = 0;
+	load(1 << 20, ORDER_SEQ);
+	assert(!add_tagged('B', 200000) && !add_tagged('C', 200000));
+	churn_locks = 0;
+	signal_fatal = false;
+	stub.on_pot_lock = signal_arrives;
+	snap = take_new(&f);
+	CHECK(!IS_ERR(snap) && snap->len == 200001 && snap->text[0] == 'B',
+	      "a plain signal mid-copy ended the take (%ld)",
+	      IS_ERR(snap) ? PTR_ERR(snap) : 0L);
+	if (!IS_ERR(snap))
+		fortune_release(NULL, &f);
+	stub.signal = false;
+	churn_locks = 0;
+	signal_fatal = true;
+	snap = take_new(&f);
+	CHECK(IS_ERR(snap) && PTR_ERR(snap) == -ERESTARTSYS,
+	      "a fatal signal mid-copy did not end the take");
+	if (!IS_ERR(snap))
+		fortune_release(NULL, &f);
+	stub.fatal = false;
+	stub.on_pot_lock = NULL;
+	CHECK(counters.served == 1, "served %llu, want 1",
+	      (unsigned long long)counters.served);
+	snap = take_new(&f);
+	CHECK(!IS_ERR(snap) && snap->text[0] == 'C',
+	      "the take after the killed one got the wrong cookie");
+	if (!IS_ERR(snap))
+		fortune_release(NULL, &f);
+	unload("signal");
+	return failed;
+}
+
 /* Concurrent takers of one big cookie in seq order share one snapshot. */
 static int test_shared_snapshot(void)
 {
@@ -480,6 +536,7 @@ static const struct test tests[] = {
 	{ "memory, random order: 256 bytes per short file, one copy per big cookie", test_memory_random },
 	{ "memory, seq order: the same", test_memory_seq },
 	{ "a failed take takes nothing and moves no cursor", test_failed_take_takes_nothing },
+	{ "a plain signal mid-copy does not end a take, a fatal one does", test_signal_mid_copy },
 	{ "files of one big cookie share one snapshot", test_shared_snapshot },
 	{ "PEEK: failures leave the buffer, copies that fail end it", test_peek },
 	{ "writes: error order, all or nothing", test_write },

@@ -78,6 +78,7 @@ struct stub {
 	long user_copies;	/* copies from or to user memory so far */
 	long fail_copy_from;	/* copies of this number and after fail */
 	bool signal;		/* signal_pending() */
+	bool fatal;		/* fatal_signal_pending(), and signal_pending() */
 	u64 random;		/* the generator's state */
 	/* Called when pot_lock is taken (not from within itself). */
 	void (*on_pot_lock)(void);
@@ -127,7 +128,15 @@ static inline void mutex_lock(struct mutex *m)
 
 static inline int mutex_lock_interruptible(struct mutex *m)
 {
-	if (stub.signal)
+	if (stub.signal || stub.fatal)
+		return -EINTR;
+	mutex_lock(m);
+	return 0;
+}
+
+static inline int mutex_lock_killable(struct mutex *m)
+{
+	if (stub.fatal)
 		return -EINTR;
 	mutex_lock(m);
 	return 0;
@@ -156,7 +165,13 @@ struct task_struct;
 static inline bool signal_pending(struct task_struct *t)
 {
 	(void)t;
-	return stub.signal;
+	return stub.signal || stub.fatal;
+}
+
+static inline bool fatal_signal_pending(struct task_struct *t)
+{
+	(void)t;
+	return stub.fatal;
 }
 
 static inline void cond_resched(void)
