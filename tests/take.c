@@ -534,7 +534,11 @@ static void nobody_keeps_short(int report, int go)
 	_exit(0);
 }
 
-/* Root: clears the pot and adds the two cookies again, until killed. */
+/*
+ * Root: adds the two cookies again and again, until killed; with evict=Y
+ * each new big one drops the oldest cookies, so the pot always holds both
+ * kinds, under new serials.
+ */
 static void racer(const char *big, size_t len)
 {
 	int fd = open(FORTUNE_PROC_PATH, O_WRONLY);
@@ -542,8 +546,6 @@ static void racer(const char *big, size_t len)
 	if (fd < 0)
 		_exit(1);
 	for (;;) {
-		if (ioctl(fd, FORTUNE_IOC_CLEAR))
-			_exit(2);
 		if (write(fd, big, len) != (ssize_t)len ||
 		    write(fd, "short!", 6) != 6)
 			_exit(3);
@@ -551,9 +553,9 @@ static void racer(const char *big, size_t len)
 }
 
 /*
- * A 512 KiB cookie and a 6-byte one, while another process clears the pot
- * and adds them again, so that takes find the pot changed between their
- * rounds: as nobody, 400 opens of one byte each, the files that got the
+ * A 512 KiB cookie and a 6-byte one, while another process adds them
+ * again and again, evicting the oldest, so that takes find the pot changed
+ * between their rounds: as nobody, 400 opens of one byte each, the files that got the
  * short cookie kept open.  They hold a snapshot of 256 bytes each, not a
  * buffer made for the big cookie: kernel memory (Slab + VmallocUsed) grows
  * by at most 2 KiB a file (with procfs's pde_opener and the struct file)
@@ -569,7 +571,8 @@ static void short_files_memory(const char *order)
 	pid_t child, race;
 	char params[64], *big;
 
-	snprintf(params, sizeof(params), "pot_size=1048576 order=%s", order);
+	snprintf(params, sizeof(params), "pot_size=1572864 evict=Y order=%s",
+		 order);
 	REQUIRE(LOAD_OK(params));
 	big = malloc(len);
 	ASSERT(big, "malloc");
