@@ -210,9 +210,10 @@ static struct fortune_snap nothing;
 static struct fortune_snap *snap_alloc(u64 serial, size_t len)
 {
 	struct fortune_snap *snap;
+	size_t size = max_t(size_t, struct_size(snap, text, len),
+			    SNAP_SMALL_SIZE);
 
-	snap = kvmalloc(max(struct_size(snap, text, len), SNAP_SMALL_SIZE),
-			GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	snap = kvmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (snap) {
 		refcount_set(&snap->ref, 1);
 		snap->shared = false;
