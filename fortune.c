@@ -582,7 +582,7 @@ static int fortune_copy_in(char *to, const char __user *buf, size_t len)
  * way.  Without memory for the copy, the bytes are still checked first:
  * EFAULT and EINVAL come before ENOMEM.
  */
-static noinline int fortune_add_big(const char __user *buf, u32 len)
+static int fortune_add_big(const char __user *buf, u32 len)
 {
 	char *copy;
 	int ret;
