@@ -238,16 +238,25 @@ static struct fortune_snap *snap_get_shared(u64 serial)
 	return snap;
 }
 
-/* Drops a reference; the last one frees the snapshot. */
+/*
+ * Drops a reference; the last one frees the snapshot.  A shared one's
+ * count changes under the xarray's lock, so that a lookup never finds one
+ * on its way out.
+ */
 static void snap_put(struct fortune_snap *snap)
 {
+	bool last;
+
 	if (snap == &nothing)
 		return;
 	if (snap->shared) {
-		if (!refcount_dec_and_lock(&snap->ref, &snaps.xa_lock))
-			return;
-		__xa_erase(&snaps, (unsigned long)snap->serial);
+		xa_lock(&snaps);
+		last = refcount_dec_and_test(&snap->ref);
+		if (last)
+			__xa_erase(&snaps, (unsigned long)snap->serial);
 		xa_unlock(&snaps);
+		if (!last)
+			return;
 	}
 	kvfree(snap);
 }

@@ -191,13 +191,10 @@ static inline void refcount_inc(refcount_t *r)
 	r->refs++;
 }
 
-static inline bool refcount_dec_and_lock(refcount_t *r, spinlock_t *l)
+static inline bool refcount_dec_and_test(refcount_t *r)
 {
 	assert(r->refs > 0);
-	if (--r->refs)
-		return false;
-	spin_lock(l);
-	return true;
+	return !--r->refs;
 }
 
 typedef struct {
