@@ -771,11 +771,15 @@ static void later_copies_fail(const char *what, int write_it)
 	munmap((void *)err, sizeof(*err));
 }
 
+/*
+ * In this order: the task filter first, the probability last, so that no
+ * other task (init among them) sees a copy fail in between.
+ */
 static const struct knob later_knobs[] = {
-	KNOB(USERCOPY, "probability", "100"),
+	KNOB(USERCOPY, "task-filter", "Y"),
 	KNOB(USERCOPY, "interval",    "1"),
 	KNOB(USERCOPY, "times",       "-1"),
-	KNOB(USERCOPY, "task-filter", "Y"),
+	KNOB(USERCOPY, "probability", "100"),
 };
 
 static void later_copies_body(void)
@@ -795,6 +799,7 @@ static void later_copies_body(void)
 	}
 	later_copies_fail("PEEK of 1 MiB", 0);
 	later_copies_fail("write of 1 MiB", 1);
+	/* The reverse order: the probability off first. */
 	write_file(DEBUGFS "/fail_usercopy/probability", "0");
 	write_file(DEBUGFS "/fail_usercopy/task-filter", "N");
 	write_file(DEBUGFS "/fail_usercopy/space", "0");
