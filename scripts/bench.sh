@@ -295,11 +295,11 @@ END {
 	if (num(t["take_held_many"]) && t["floor_held_many"] > 0 &&
 	    num(t["take_held_none"]) && t["floor_held_none"] > 0 &&
 	    t["take_held_none"] > 0)
-		held = (t["take_held_many"] / t["floor_held_many"]) /
-		       (t["take_held_none"] / t["floor_held_none"])
-	row("taking a 300-byte cookie (a shared snapshot) with " \
-	    (num(v["held_snapshots"]) ? v["held_snapshots"] : "100000") \
-	    " big snapshots held by open files", t["take_held_many"],
+		held = t["take_held_many"] / t["floor_held_many"] * \
+		    t["floor_held_none"] / t["take_held_none"]
+	nheld = num(v["held_snapshots"]) ? v["held_snapshots"] : 100000
+	label = "taking a 300-byte cookie (a shared snapshot) with " nheld
+	row(label " big snapshots held by open files", t["take_held_many"],
 	    "none held", t["take_held_none"], 1.15, "", held)
 	if (num(v["write_latency_max_us"]))
 		printf "| worst latency of a 64-byte write while one process takes a 64 MiB cookie and another peeks at it (median %.1f us) | %.1f us | nothing else running: worst %.1f us, median %.1f us | - | report | - |\n",
