@@ -556,30 +556,44 @@ out:
 }
 
 /*
- * Copies the @len bytes at @buf to @to, COPY_CHUNK at a time, so that a
- * write of many megabytes has resched points; 0, -EFAULT, or -ERESTARTSYS
- * when a fatal signal ended it (or ended a fault that userfaultfd held:
- * the kernel retries such a fault until it is served or the task is
- * killed).  It makes progress on its own, so, as snap_copy(), only a
- * fatal signal ends it.  Without @to, only reads the bytes and says
- * whether they hold a NUL byte (-EINVAL), through a buffer on the stack.
+ * Copies the @len bytes at @buf to @to, COPY_CHUNK at a time, and says
+ * whether they hold a NUL byte: 0, -EINVAL (a NUL byte; every byte was
+ * read), -EFAULT, or -ERESTARTSYS when a fatal signal ended it (or ended a
+ * fault that userfaultfd held: the kernel retries such a fault until it is
+ * served or the task is killed).  Without @to, only reads the bytes,
+ * through a buffer on the stack.
+ *
+ * strncpy_from_user() copies and finds a NUL byte in one pass, a word at
+ * a time; after a NUL byte the rest is only read with copy_from_user(),
+ * since a byte that cannot be read (EFAULT) outranks a NUL byte (EINVAL).
+ * A copy in chunks has resched points, and makes progress on its own: as
+ * snap_copy(), only a fatal signal ends it.
  */
 static int fortune_copy_in(char *to, const char __user *buf, size_t len)
 {
 	char chunk[WRITE_SMALL];
 	size_t done, n;
 	bool nul = false;
+	long copied;
+	char *dst;
 
 	for (done = 0; done < len; done += n) {
 		n = min_t(size_t, len - done, to ? COPY_CHUNK : sizeof(chunk));
-		if (copy_from_user(to ? to + done : chunk, buf + done, n))
+		dst = to ? to + done : chunk;
+		copied = nul ? 0 : strncpy_from_user(dst, buf + done, n);
+		if (copied >= 0 && copied < n) {
+			nul = true;
+			if (copy_from_user(dst + copied, buf + done + copied,
+					   n - copied))
+				copied = -EFAULT;
+		}
+		if (copied < 0)
 			return fatal_signal_pending(current) ? -ERESTARTSYS :
 							       -EFAULT;
-		if (!to)
-			nul = nul || memchr(chunk, 0, n);
 		if (fatal_signal_pending(current))
 			return -ERESTARTSYS;
-		cond_resched();
+		if (len > n)
+			cond_resched();
 	}
 	return nul ? -EINVAL : 0;
 }
@@ -600,8 +614,6 @@ static int fortune_add_big(const char __user *buf, u32 len)
 	if (!copy)
 		return fortune_copy_in(NULL, buf, len) ?: -ENOMEM;
 	ret = fortune_copy_in(copy, buf, len);
-	if (!ret && memchr(copy, 0, len))
-		ret = -EINVAL;
 	if (!ret)
 		ret = fortune_store(copy, len);
 	kvfree(copy);
@@ -621,6 +633,7 @@ static int fortune_add(const char __user *buf, size_t count)
 	char small[WRITE_SMALL];
 	size_t len;
 	char last;
+	int ret;
 
 	if (!count)
 		return -EINVAL;
@@ -635,18 +648,23 @@ static int fortune_add(const char __user *buf, size_t count)
 			return -EFBIG;
 		return fortune_add_big(buf, len);
 	}
-	if (copy_from_user(small, buf, count)) {
+	ret = fortune_copy_in(small, buf, count);
+	if (ret == -ERESTARTSYS)
+		return ret;
+	if (ret == -EFAULT) {
 		/* Which error: the README's order needs the last byte first. */
 		if (get_user(last, buf + count - 1))
 			return -EFAULT;
-		if (count - (last == '\n') > pot_max_len(&pot))
-			return -EFBIG;
-		return -EFAULT;
+		return count - (last == '\n') > pot_max_len(&pot) ? -EFBIG :
+								       -EFAULT;
 	}
+	/* Here every byte was read, NUL bytes or not. */
 	len = count - (small[count - 1] == '\n');
 	if (len > pot_max_len(&pot))
 		return -EFBIG;
-	if (!len || memchr(small, 0, len))
+	if (ret)
+		return ret;
+	if (!len)
 		return -EINVAL;
 	return fortune_store(small, len);
 }

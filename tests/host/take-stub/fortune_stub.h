@@ -330,6 +330,21 @@ static inline unsigned long copy_to_user(void *to, const void *from,
 	return 0;
 }
 
+/* As the kernel's: the length before a NUL byte, or @n if there is none. */
+static inline long strncpy_from_user(char *to, const char *from, long n)
+{
+	long i;
+
+	if (stub_copy_fails())
+		return -EFAULT;
+	for (i = 0; i < n; i++) {
+		to[i] = from[i];
+		if (!from[i])
+			return i;
+	}
+	return n;
+}
+
 #define get_user(x, p)		((x) = *(p), 0)
 #define put_user(x, p)		(*(p) = (x), 0)
 #define u64_to_user_ptr(x)	((void *)(uintptr_t)(x))
