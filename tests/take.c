@@ -547,8 +547,15 @@ static void racer(const char *big, size_t len)
 		_exit(1);
 	for (;;) {
 		if (write(fd, big, len) != (ssize_t)len ||
-		    write(fd, "short!", 6) != 6)
+		    write(fd, "short!", 6) != 6 ||
+		    write(fd, "short?", 6) != 6)
 			_exit(3);
+		/*
+		 * A pause, so that a seq take can finish a copy now and then:
+		 * evicting faster than a big cookie is copied, every seq take
+		 * chases the oldest cookie, which is always the big one.
+		 */
+		usleep(2000);
 	}
 }
 
