@@ -12,6 +12,9 @@
  *    and takes no cookie (the stats do not move and the next file gets the
  *    cookie that was next), or with EFAULT after taking it;
  *  - a write succeeds whole or fails with the pot as it was;
+ *  - with every copy from or to user memory after a task's first failing
+ *    (fail_usercopy's "space"), a PEEK and a big write end with EFAULT at
+ *    once, where a loop that faulted the buffer in and retried never did;
  *  - kmemleak finds nothing new afterwards.
  *
  * The fault points are those of CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC and
