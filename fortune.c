@@ -9,18 +9,17 @@
  * then reads like a small file.
  *
  * The pot itself (fortune_pot.h) is one vmalloc'd buffer of pot_size bytes.
- * A small cookie is copied to the stack before the lock and then into the
- * pot; a big one goes straight into the pot's free room under the lock,
- * with page faults disabled, and is committed only once it is known to be
- * good.  A file copies its cookie out into a snapshot that every file
- * reading the same cookie shares, so that reads of any size, pread, lseek,
- * sendfile and splice see the same bytes whatever happens to the pot
- * meanwhile, and the memory of open files does not grow with their number.
+ * A write copies its cookie from user memory (to the stack, or for a big
+ * one to a buffer of its own) and checks it before taking any lock, so no
+ * lock is ever held across a page fault.  A file copies its cookie out into
+ * a snapshot, its own for a small cookie and shared by serial for a big
+ * one, so that reads of any size, pread, lseek, sendfile and splice see the
+ * same bytes whatever happens to the pot meanwhile.  No copy of more than
+ * COPY_CHUNK bytes holds pot_lock.
  */
 
 #include <linux/atomic.h>
 #include <linux/fs.h>
-#include <linux/hashtable.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -31,14 +30,14 @@
 #include <linux/random.h>
 #include <linux/ratelimit.h>
 #include <linux/refcount.h>
+#include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
 #include <linux/vmalloc.h>
-
-#include <asm/word-at-a-time.h>
+#include <linux/xarray.h>
 
 #include "fortune.h"
 #include "fortune_compat.h"
@@ -66,7 +65,7 @@ static int order = ORDER_SEQ;
 /* Whether a write that does not fit drops the oldest cookies to make room. */
 static bool evict;
 
-/* Serialises the pot, its cursor, the counters and the snapshot table. */
+/* Serialises what readers see of the pot, its cursor and the counters. */
 static DEFINE_MUTEX(pot_lock);
 
 /* The cookies; under pot_lock. */
@@ -165,223 +164,302 @@ MODULE_PARM_DESC(evict,
  * newline, copied out of the pot once, so that writes, clears and evictions
  * cannot change what the file reads.
  *
- * A small snapshot (SNAP_SMALL bytes at most) is the file's own: it is part
- * of the constant an open file costs, and the file frees it without the
- * lock.  A bigger one is shared by every file that takes the same cookie,
- * found by the cookie's serial number: the n-th cookie ever added has
- * serial n, and since cookies leave the pot only from the oldest end
- * (eviction) or all at once (clear), the pot always holds the newest
- * pot_count() of them, so the cookie of rank r is serial
- * added - pot_count() + r.  Serials are never reused, so a snapshot found
- * by serial is always the right text, even after its cookie left the pot.
- * The module's memory is thus the pot, plus at most 256 bytes per open
- * file, plus one snapshot per big cookie that open files read, however
- * many files read it.
+ * A cookie is named by its serial (fortune_pot.h): serials are never
+ * reused, and a cookie's text does not move while it is in the pot, so a
+ * copy can stop, drop the lock and go on where it was, once it has found
+ * its cookie again by serial.
+ *
+ * A small snapshot (SNAP_SMALL_SIZE bytes in all) is the file's own: it is
+ * allocated before the lock and filled under it.  A bigger one is shared by
+ * every file reading the same cookie, found by serial in snaps, and sized
+ * for that cookie only.  The module's memory is thus the pot, plus at most
+ * SNAP_SMALL_SIZE bytes per open file (beyond procfs's own: procfs
+ * allocates a pde_opener at open, which may fail with ENOMEM), plus one
+ * snapshot per big cookie that open files read (or a take or peek is
+ * copying), however many files read it.
  */
 struct fortune_snap {
-	refcount_t ref;		/* files reading it; under pot_lock at 0 */
-	struct hlist_node node;	/* in snaps if shared, under pot_lock */
+	refcount_t ref;		/* holders; a shared one drops to 0 under xa_lock */
+	bool shared;		/* in snaps; set before it is published there */
 	u64 serial;
-	size_t cap;		/* bytes text[] has room for */
 	size_t len;		/* bytes of text[] the file reads */
 	char text[];
 };
 
-/* The shared snapshots that open files read, by serial; under pot_lock. */
-static DEFINE_HASHTABLE(snaps, 6);
+#define SNAP_SMALL_SIZE	256
+#define SNAP_SMALL	(SNAP_SMALL_SIZE - sizeof(struct fortune_snap))
+
+/*
+ * The shared snapshots, by serial (on a 32-bit kernel, its low 32 bits);
+ * the xarray's own lock guards them and their last reference.
+ */
+static DEFINE_XARRAY(snaps);
+
+/*
+ * One copy of a big cookie into a new snapshot at a time, so that many files
+ * taking (or peeking at) one big cookie at once make one copy between them.
+ */
+static DEFINE_MUTEX(snap_make_lock);
 
 /* What a file that found the pot empty reads: nothing, ever. */
 static struct fortune_snap nothing;
 
-/*
- * A snapshot this small is a file's own, and is allocated before the lock,
- * on the guess that the next cookie fits (take_hint); a bigger one only once
- * the lock has said how big, and one at a time (snap_alloc_lock), so that
- * many files taking one big cookie at once cannot each allocate a copy.
- */
-#define SNAP_SMALL	(256 - sizeof(struct fortune_snap))
+/* A copy that holds a lock, or none, moves this much between resched points. */
+#define COPY_CHUNK	SZ_64K
 
-/* Bytes the next take will probably copy; a hint, read without the lock. */
-static u32 take_hint;
-
-/* One allocation of a snapshot bigger than SNAP_SMALL at a time. */
-static DEFINE_MUTEX(snap_alloc_lock);
-
-static struct fortune_snap *snap_alloc(size_t cap)
+static struct fortune_snap *snap_alloc(u64 serial, size_t len)
 {
 	struct fortune_snap *snap;
+	size_t size = max_t(size_t, struct_size(snap, text, len),
+			    SNAP_SMALL_SIZE);
 
-	snap = kvmalloc(struct_size(snap, text, cap),
-			GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	snap = kvmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (snap) {
-		snap->cap = cap;
-		INIT_HLIST_NODE(&snap->node);
+		refcount_set(&snap->ref, 1);
+		snap->shared = false;
+		snap->serial = serial;
+		snap->len = len;
 	}
 	return snap;
 }
 
-/*
- * memcpy() for a short cookie, a word at a time.  On x86 CPUs with ERMS but
- * without FSRM (and under QEMU's TCG) memcpy() is one `rep movsb`, whose
- * start-up costs more than the copy of a few dozen bytes; the copies made
- * under the pot's lock are mostly that short.
- */
-static __always_inline void copy_short(char *to, const char *from, size_t len)
-{
-	size_t i = 0;
-	u64 word;
-
-	/* memcpy()s of a constant 8 bytes: the compiler makes them moves. */
-	for (; i + sizeof(word) <= len; i += sizeof(word)) {
-		memcpy(&word, from + i, sizeof(word));
-		memcpy(to + i, &word, sizeof(word));
-	}
-	for (; i < len; i++)
-		to[i] = from[i];
-}
-
-static struct fortune_snap *snap_find(u64 serial)
+/* A new reference to the shared snapshot of @serial, or NULL. */
+static struct fortune_snap *snap_get_shared(u64 serial)
 {
 	struct fortune_snap *snap;
 
-	hash_for_each_possible(snaps, snap, node, serial)
-		if (snap->serial == serial)
-			return snap;
-	return NULL;
+	xa_lock(&snaps);
+	snap = xa_load(&snaps, (unsigned long)serial);
+	if (snap && snap->serial == serial)
+		refcount_inc(&snap->ref);	/* at 0 it would be gone */
+	else
+		snap = NULL;
+	xa_unlock(&snaps);
+	return snap;
 }
 
-/* Drops a file's reference; the last one frees the snapshot. */
+/*
+ * Drops a reference; the last one frees the snapshot.  A shared one's
+ * count changes under the xarray's lock, so that a lookup never finds one
+ * on its way out.
+ */
 static void snap_put(struct fortune_snap *snap)
 {
+	bool last;
+
 	if (snap == &nothing)
 		return;
-	/* Only shared ones are hashed, and they stay so until freed. */
-	if (hlist_unhashed(&snap->node)) {
-		kvfree(snap);
-		return;
+	if (snap->shared) {
+		xa_lock(&snaps);
+		last = refcount_dec_and_test(&snap->ref);
+		if (last)
+			__xa_erase(&snaps, (unsigned long)snap->serial);
+		xa_unlock(&snaps);
+		if (!last)
+			return;
 	}
-	if (!refcount_dec_and_mutex_lock(&snap->ref, &pot_lock))
-		return;
-	hash_del(&snap->node);
-	mutex_unlock(&pot_lock);
 	kvfree(snap);
 }
 
 /*
- * Gives @file the next cookie in the current order, or nothing for an empty
- * pot, unless another thread did first.  Makes no allocation and copies at
- * most the cookie: it shares a big cookie's snapshot if there is one, else
- * fills *@spare, if that is big enough, and takes it over.  Returns 0 once
- * the file has its snapshot, else the capacity a spare must have.
+ * Copies the cookie of @snap->serial, with a newline, into @snap, sized
+ * for it, COPY_CHUNK bytes at a time under pot_lock.  Returns 0, -EAGAIN
+ * if the cookie left the pot meanwhile, or -ERESTARTSYS.  Each round
+ * copies a chunk, from where the last one ended, or ends the copy.  So it
+ * makes progress on its own and only a fatal signal ends it: a copy that
+ * any signal ended would start over at its restart, and a timer that
+ * fires more often than a copy of many megabytes lasts would starve it.
+ * For the same reason it waits for pot_lock, held for a chunk at most,
+ * until killed.
  */
-static size_t fortune_take_locked(struct file *file,
-				  struct fortune_snap **spare)
+static int snap_copy(struct fortune_snap *snap)
+{
+	size_t done = 0, chunk;
+	const char *text;
+	u32 rank, len;
+
+	while (done < snap->len - 1) {
+		if (mutex_lock_killable(&pot_lock))
+			return -ERESTARTSYS;
+		if (!pot_find_serial(&pot, snap->serial, &rank)) {
+			mutex_unlock(&pot_lock);
+			return -EAGAIN;
+		}
+		text = pot_cookie(&pot, rank, &len);
+		chunk = min_t(size_t, len - done, COPY_CHUNK);
+		memcpy(snap->text + done, text + done, chunk);
+		mutex_unlock(&pot_lock);
+		done += chunk;
+		cond_resched();
+	}
+	snap->text[done] = '\n';
+	return 0;
+}
+
+/*
+ * The shared snapshot of the big cookie of @serial and @len bytes, made if
+ * nobody holds one, or NULL if the cookie left the pot.
+ */
+static struct fortune_snap *snap_make(u64 serial, u32 len)
+{
+	struct fortune_snap *snap;
+	int ret;
+
+	if (mutex_lock_interruptible(&snap_make_lock))
+		return ERR_PTR(-ERESTARTSYS);
+	/* Made by whoever held the lock before? */
+	snap = snap_get_shared(serial);
+	if (snap)
+		goto out;
+	snap = snap_alloc(serial, (size_t)len + 1);
+	if (!snap) {
+		snap = ERR_PTR(-ENOMEM);
+		goto out;
+	}
+	ret = snap_copy(snap);
+	if (!ret) {
+		snap->shared = true;
+		ret = xa_insert(&snaps, (unsigned long)serial, snap,
+				GFP_KERNEL_ACCOUNT);
+		/* Busy: a 32-bit kernel 2^32 serials on.  Keep it unshared. */
+		if (ret == -EBUSY) {
+			snap->shared = false;
+			ret = 0;
+		}
+	}
+	if (ret) {
+		kvfree(snap);
+		snap = ret == -EAGAIN ? NULL : ERR_PTR(ret);
+	}
+out:
+	mutex_unlock(&snap_make_lock);
+	return snap;
+}
+
+/* What a take carries from one round to the next. */
+struct take {
+	u64 serial;			/* the cookie it takes */
+	u32 len;			/* and its length */
+	bool drawn;			/* random order: serial was drawn */
+	struct fortune_snap *small;	/* the file's own, not filled yet */
+	struct fortune_snap *big;	/* the shared snapshot of serial */
+};
+
+/*
+ * One round of a take, under pot_lock.  The cookie is, in seq order, the
+ * next one now; in random order the one drawn before, drawn once and drawn
+ * again only if it left the pot, so that every cookie is as likely,
+ * whatever its size.  The take is committed (cursor, counter, the file's
+ * snapshot) only here, and only with the cookie's snapshot in hand:
+ * @t->small filled now, or a shared one.  Returns the file's snapshot, or
+ * NULL when the shared snapshot of @t->serial must be made first.
+ */
+static struct fortune_snap *take_locked(struct file *file, struct take *t)
 {
 	bool random = READ_ONCE(order) == ORDER_RANDOM;
-	struct fortune_snap *snap;
-	const char *text;
+	struct fortune_snap *snap = file->private_data;
 	u32 count = pot_count(&pot);
+	const char *text;
 	u32 rank, len;
-	u64 serial;
 
 	lockdep_assert_held(&pot_lock);
 
-	if (file->private_data)
-		return 0;
+	if (snap)		/* another thread took for this file */
+		return snap;
 	if (!count) {
 		/* Pairs with the acquire in fortune_take(). */
 		smp_store_release(&file->private_data, &nothing);
-		return 0;
-	}
-	rank = random ? get_random_u32_below(count) : pot_next_rank(&pot);
-	serial = pot_serial(&pot, rank);
-	text = pot_cookie(&pot, rank, &len);
-	snap = len + 1 > SNAP_SMALL ? snap_find(serial) : NULL;
-	if (snap) {
-		refcount_inc(&snap->ref);
-	} else {
-		if (!*spare || (*spare)->cap < (size_t)len + 1)
-			return (size_t)len + 1;
-		snap = *spare;
-		*spare = NULL;
-		if (len < SNAP_SMALL)
-			copy_short(snap->text, text, len);
-		else
-			memcpy(snap->text, text, len);
-		snap->text[len] = '\n';
-		snap->len = (size_t)len + 1;
-		snap->serial = serial;
-		refcount_set(&snap->ref, 1);
-		if (len + 1 > SNAP_SMALL)
-			hash_add(snaps, &snap->node, serial);
+		return &nothing;
 	}
 	if (!random) {
-		pot_taken(&pot, rank);
-		/* Written only when it changes: other CPUs read its line. */
-		pot_cookie(&pot, pot_next_rank(&pot), &len);
-		if (take_hint != len + 1)
-			WRITE_ONCE(take_hint, len + 1);
+		rank = pot_next_rank(&pot);
+		t->serial = pot_serial(&pot, rank);
+	} else if (!t->drawn || !pot_find_serial(&pot, t->serial, &rank)) {
+		rank = get_random_u32_below(count);
+		t->serial = pot_serial(&pot, rank);
+		t->drawn = true;
 	}
+	text = pot_cookie(&pot, rank, &len);
+	t->len = len;
+	if (len < SNAP_SMALL) {
+		snap = t->small;
+		t->small = NULL;
+		memcpy(snap->text, text, len);
+		snap->text[len] = '\n';
+		snap->len = (size_t)len + 1;
+		snap->serial = t->serial;
+	} else if (t->big && t->big->serial == t->serial) {
+		snap = t->big;
+		t->big = NULL;
+	} else {
+		snap = snap_get_shared(t->serial);
+		if (!snap)
+			return NULL;
+	}
+	if (!random)
+		pot_taken(&pot, rank);
 	counters.served++;
 	/* Pairs with the acquire in fortune_take(): the text is there. */
 	smp_store_release(&file->private_data, snap);
-	return 0;
+	return snap;
 }
 
 /*
  * The snapshot @file reads: taken at its first read, pread, lseek, sendfile
  * or splice, not at open, so that a file only opened (or used for ioctls)
- * takes nothing.  A failure (ENOMEM, or a signal while waiting for the lock)
- * takes nothing and moves no cursor.
+ * takes nothing.  A failure (ENOMEM, or a signal) takes nothing and moves
+ * no cursor.
+ *
+ * A round goes again only after making the snapshot of a big cookie, and
+ * then finds it unless the cookie left the pot or, in seq order, another
+ * file took it meanwhile: others made progress.  A pending signal ends the
+ * wait for pot_lock, but once a snapshot is made, only a fatal one does:
+ * a restart would make it again, and a frequent timer would starve it.
  */
 static struct fortune_snap *fortune_take(struct file *file)
 {
-	struct fortune_snap *spare = NULL, *snap;
-	bool serialised = false;
-	size_t need;
-	u32 hint;
+	struct take t = { };
+	struct fortune_snap *snap;
+	int ret;
 
 	/*
-	 * Set once, under the lock; pairs with the release in
-	 * fortune_take_locked(), so that the text is seen with the pointer.
+	 * Set once, under the lock; pairs with the release in take_locked(),
+	 * so that the text is seen with the pointer.
 	 */
 	snap = smp_load_acquire(&file->private_data);
 	if (snap)
 		return snap;
-	hint = READ_ONCE(take_hint);
-	if (hint <= SNAP_SMALL)
-		spare = snap_alloc(SNAP_SMALL);
+	t.small = snap_alloc(0, 0);
+	if (!t.small)
+		return ERR_PTR(-ENOMEM);
 	for (;;) {
-		if (mutex_lock_interruptible(&pot_lock)) {
+		ret = t.big ? mutex_lock_killable(&pot_lock) :
+			      mutex_lock_interruptible(&pot_lock);
+		if (ret) {
 			snap = ERR_PTR(-ERESTARTSYS);
 			break;
 		}
-		need = fortune_take_locked(file, &spare);
+		snap = take_locked(file, &t);
 		mutex_unlock(&pot_lock);
-		if (!need) {
-			snap = file->private_data;
+		if (snap)
+			break;
+		if (t.big)
+			snap_put(t.big);
+		t.big = snap_make(t.serial, t.len);
+		if (IS_ERR(t.big)) {
+			snap = t.big;
+			t.big = NULL;
 			break;
 		}
-		kvfree(spare);
-		spare = NULL;
-		if (need > SNAP_SMALL && !serialised) {
-			/* Then look again: another taker may have made it. */
-			if (mutex_lock_interruptible(&snap_alloc_lock)) {
-				snap = ERR_PTR(-ERESTARTSYS);
-				break;
-			}
-			serialised = true;
-			continue;
-		}
-		spare = snap_alloc(max(need, SNAP_SMALL));
-		if (!spare) {
-			snap = ERR_PTR(-ENOMEM);
+		/* The cookie left the pot: draw again, unless interrupted. */
+		if (!t.big && signal_pending(current)) {
+			snap = ERR_PTR(-ERESTARTSYS);
 			break;
 		}
 	}
-	if (serialised)
-		mutex_unlock(&snap_alloc_lock);
-	kvfree(spare);
+	kvfree(t.small);
+	if (t.big)
+		snap_put(t.big);
 	return snap;
 }
 
@@ -424,170 +502,121 @@ static loff_t fortune_lseek(struct file *file, loff_t offset, int whence)
 					snap->len);
 }
 
-/*
- * Why a write whose bytes are not a cookie fails: EFAULT if any of its
- * @count bytes cannot be read, else EINVAL (it holds a NUL byte).  Only
- * called once something was found wrong, so its cost does not matter.
- */
-static int fortune_bad_bytes(const char __user *buf, size_t count)
-{
-	const char __user *end = buf + count;
-	const char __user *p;
-	char c __maybe_unused;	/* read only to see that it can be */
-
-	for (p = buf; p < end; p = PTR_ALIGN(p + 1, PAGE_SIZE))
-		if (get_user(c, p))
-			return -EFAULT;
-	if (get_user(c, end - 1))
-		return -EFAULT;
-	return -EINVAL;
-}
-
-/* A cookie of up to this many bytes is copied to the stack before the lock. */
+/* A cookie of up to this many bytes is copied to the stack before the locks. */
 #define WRITE_SMALL	256
 
 /*
- * Copies the @count bytes at @buf to @to (aligned to a word), a word at a
- * time, in one window of user access, and says whether they hold a NUL
- * byte: 0, -EINVAL (a NUL byte; every byte was read) or -EFAULT.  Inside
- * the window nothing may be called (objtool checks): the words are stored
- * with plain assignments, not memcpy(), which a KASAN build makes a call.
- *
- * This is strncpy_from_user() without the stop at a NUL and without its
- * hardened-usercopy check of @to, which costs more than the copy of a
- * cookie of a few dozen bytes.  The only caller passes a buffer on its own
- * stack with @count checked against its size, a bound the compiler can see
- * (the check exists to catch sizes computed at run time).  Every read lies
- * inside @buf: the last few bytes are read one by one.
+ * Serialises changes to the pot's room: writes and clears.  A write takes
+ * it before pot_lock and may drop pot_lock while it copies a big cookie
+ * into room that only writers touch.
  */
-static int fortune_copy_small(char *to, const char __user *buf, size_t count)
-{
-	const struct word_at_a_time zeros = WORD_AT_A_TIME_CONSTANTS;
-	unsigned long word, data, nul = 0;
-	size_t i = 0;
-
-	if (!user_read_access_begin(buf, count))
-		return -EFAULT;
-	if (IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS)) {
-		for (; i + sizeof(word) <= count; i += sizeof(word)) {
-			unsafe_get_user(word,
-					(const unsigned long __user *)(buf + i),
-					fault);
-			nul |= has_zero(word, &data, &zeros);
-			*(unsigned long *)(to + i) = word;
-		}
-	}
-	for (; i < count; i++) {
-		unsafe_get_user(to[i], buf + i, fault);
-		nul |= !to[i];
-	}
-	user_read_access_end();
-	return nul ? -EINVAL : 0;
-
-fault:
-	user_read_access_end();
-	return -EFAULT;
-}
-
-/* Why fortune_store() could not store a cookie under the lock. */
-enum store_again {
-	STORE_FAULT = 1,	/* a page of the buffer is not there */
-	STORE_NUL,		/* the buffer holds a NUL byte */
-	STORE_COPY,		/* evicting needs a copy made first */
-};
+static DEFINE_MUTEX(write_lock);
 
 /*
- * Stores the cookie of @len bytes that @copy holds (already checked) or,
- * when @copy is NULL, that @buf holds, copied straight into the pot with
- * page faults disabled, so that the lock is never held across a fault.
- * Returns 0, -ENOSPC, or an enum store_again for the caller to act on
- * without the lock.
+ * Stores the cookie of @len bytes at @text, already checked.  A big one is
+ * copied into the pot without pot_lock, with resched points: the room it
+ * goes to is in no cookie, and write_lock keeps other writers out of it.
  */
-static __always_inline int fortune_store(const char __user *buf,
-					 const char *copy, u32 len)
+static int fortune_store(const char *text, u32 len)
 {
 	char *room;
-	long copied;
+	u32 done;
+	int ret;
 
-	lockdep_assert_held(&pot_lock);
-
+	/* A big cookie was copied in already: only a fatal signal ends it. */
+	ret = len > WRITE_SMALL ? mutex_lock_killable(&write_lock) :
+				  mutex_lock_interruptible(&write_lock);
+	if (ret)
+		return -ERESTARTSYS;
+	mutex_lock(&pot_lock);
 	if (!pot_fits(&pot, len)) {
-		if (!READ_ONCE(evict))
-			return -ENOSPC;
-		if (!copy)
-			return STORE_COPY;
+		if (!READ_ONCE(evict)) {
+			ret = -ENOSPC;
+			goto out;
+		}
 		counters.evicted += pot_make_room(&pot, len);
 	}
 	room = pot_room(&pot, len);
-	if (copy && len <= WRITE_SMALL) {
-		copy_short(room, copy, len);
-	} else if (copy) {
-		memcpy(room, copy, len);
+	if (len <= COPY_CHUNK) {
+		memcpy(room, text, len);
 	} else {
-		/* One pass: copies, and stops at a NUL byte. */
-		pagefault_disable();
-		copied = strncpy_from_user(room, buf, len);
-		pagefault_enable();
-		if (copied < 0)
-			return STORE_FAULT;
-		if (copied < len)
-			return STORE_NUL;
+		mutex_unlock(&pot_lock);
+		for (done = 0; done < len; done += COPY_CHUNK) {
+			memcpy(room + done, text + done,
+			       min_t(u32, len - done, COPY_CHUNK));
+			cond_resched();
+		}
+		mutex_lock(&pot_lock);
 	}
 	pot_push(&pot, len);
-	return 0;
+out:
+	mutex_unlock(&pot_lock);
+	mutex_unlock(&write_lock);
+	return ret;
 }
 
 /*
- * Adds a cookie too big for the stack: straight from user memory into the
- * pot under the lock, or, to evict, through a copy of its own made before
- * the lock, since eviction is the one step a failed write could not take
- * back.  A page fault drops the lock, is taken, and the store starts over.
+ * Copies the @len bytes at @buf to @to, COPY_CHUNK at a time, and says
+ * whether they hold a NUL byte: 0, -EINVAL (a NUL byte; every byte was
+ * read), -EFAULT, or -ERESTARTSYS when a fatal signal ended it (or ended a
+ * fault that userfaultfd held: the kernel retries such a fault until it is
+ * served or the task is killed).  Without @to, only reads the bytes,
+ * through a buffer on the stack.
+ *
+ * strncpy_from_user() copies and finds a NUL byte in one pass, a word at
+ * a time; after a NUL byte the rest is only read with copy_from_user(),
+ * since a byte that cannot be read (EFAULT) outranks a NUL byte (EINVAL).
+ * A copy in chunks has resched points, and makes progress on its own: as
+ * snap_copy(), only a fatal signal ends it.
  */
-static noinline int fortune_add_big(const char __user *buf,
-				    size_t count, u32 len)
+static int fortune_copy_in(char *to, const char __user *buf, size_t len)
 {
-	char *copy = NULL;
+	char chunk[WRITE_SMALL];
+	size_t done, n;
+	bool nul = false;
 	long copied;
+	char *dst;
+
+	for (done = 0; done < len; done += n) {
+		n = min_t(size_t, len - done, to ? COPY_CHUNK : sizeof(chunk));
+		dst = to ? to + done : chunk;
+		copied = nul ? 0 : strncpy_from_user(dst, buf + done, n);
+		if (copied >= 0 && copied < n) {
+			nul = true;
+			if (copy_from_user(dst + copied, buf + done + copied,
+					   n - copied))
+				copied = -EFAULT;
+		}
+		if (copied < 0)
+			return fatal_signal_pending(current) ? -ERESTARTSYS :
+							       -EFAULT;
+		if (fatal_signal_pending(current))
+			return -ERESTARTSYS;
+		if (len > n)
+			cond_resched();
+	}
+	return nul ? -EINVAL : 0;
+}
+
+/*
+ * Adds a cookie of @len bytes, too big for the stack: copied into a buffer
+ * of its own first, with no lock held and page faults allowed, and checked
+ * there, so that the store under the locks can neither fault nor fail half
+ * way.  Without memory for the copy, the bytes are still checked first:
+ * EFAULT and EINVAL come before ENOMEM.
+ */
+static int fortune_add_big(const char __user *buf, u32 len)
+{
+	char *copy;
 	int ret;
 
-	for (;;) {
-		if (mutex_lock_interruptible(&pot_lock)) {
-			ret = -ERESTARTSYS;
-			break;
-		}
-		ret = fortune_store(buf, copy, len);
-		mutex_unlock(&pot_lock);
-		if (ret == STORE_FAULT) {
-			ret = fortune_bad_bytes(buf, count);
-			if (ret == -EFAULT)
-				break;
-			continue;	/* every page is there now */
-		}
-		if (ret == STORE_NUL) {
-			ret = fortune_bad_bytes(buf, count);
-			break;
-		}
-		if (ret != STORE_COPY)
-			break;
-		copy = kvmalloc(len, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-		if (!copy) {
-			ret = -ENOMEM;
-			break;
-		}
-		copied = strncpy_from_user(copy, buf, len);
-		if (copied != len) {
-			ret = copied < 0 ? -EFAULT : fortune_bad_bytes(buf, count);
-			break;
-		}
-	}
+	copy = kvmalloc(len, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!copy)
+		return fortune_copy_in(NULL, buf, len) ?: -ENOMEM;
+	ret = fortune_copy_in(copy, buf, len);
+	if (!ret)
+		ret = fortune_store(copy, len);
 	kvfree(copy);
-	/* What the pot refused, the bytes may refuse first. */
-	if (ret == -ENOSPC || ret == -ENOMEM) {
-		if (fortune_bad_bytes(buf, count) == -EFAULT)
-			ret = -EFAULT;
-		else if (strnlen_user(buf, len) <= len)
-			ret = -EINVAL;
-	}
 	return ret;
 }
 
@@ -597,22 +626,12 @@ static noinline int fortune_add_big(const char __user *buf,
  * EFBIG (decided on the count and on whether the last byte, which must be
  * readable, is a newline), EFAULT (a byte that cannot be read), EINVAL (a
  * NUL byte, or nothing but a newline), and only then what depends on the
- * pot: ENOSPC, or ENOMEM for an evicting write's copy.
- *
- * A small cookie is copied onto the stack before the lock, in one pass that
- * also finds NUL bytes (fortune_copy_small()): a page fault on the user's
- * buffer then holds no lock, and under the lock only a short copy is left.
- * A big one goes straight into the pot (fortune_add_big()).
- *
- * The path of a small write is one function, from fortune_write() to the
- * store, copies included: in a path this short the calls and returns were
- * a measurable part of the cost.
+ * pot: ENOSPC, or ENOMEM.
  */
-static __always_inline int fortune_add(const char __user *buf, size_t count)
+static int fortune_add(const char __user *buf, size_t count)
 {
-	/* Not zeroed (CONFIG_INIT_STACK_ALL_ZERO): only bytes copied in are read. */
-	char small[WRITE_SMALL] __aligned(sizeof(long)) __uninitialized;
-	size_t len = count;
+	char small[WRITE_SMALL];
+	size_t len;
 	char last;
 	int ret;
 
@@ -624,31 +643,30 @@ static __always_inline int fortune_add(const char __user *buf, size_t count)
 	if (count > sizeof(small)) {
 		if (get_user(last, buf + count - 1))
 			return -EFAULT;
-		len -= last == '\n';
+		len = count - (last == '\n');
 		if (len > pot_max_len(&pot))
 			return -EFBIG;
-		return fortune_add_big(buf, count, len);
+		return fortune_add_big(buf, len);
 	}
-
-	ret = fortune_copy_small(small, buf, count);
-	if (ret) {
+	ret = fortune_copy_in(small, buf, count);
+	if (ret == -ERESTARTSYS)
+		return ret;
+	if (ret == -EFAULT) {
 		/* Which error: the README's order needs the last byte first. */
 		if (get_user(last, buf + count - 1))
 			return -EFAULT;
-		if (count - (last == '\n') > pot_max_len(&pot))
-			return -EFBIG;
-		return ret;
+		return count - (last == '\n') > pot_max_len(&pot) ? -EFBIG :
+								       -EFAULT;
 	}
-	len -= small[count - 1] == '\n';
+	/* Here every byte was read, NUL bytes or not. */
+	len = count - (small[count - 1] == '\n');
 	if (len > pot_max_len(&pot))
 		return -EFBIG;
+	if (ret)
+		return ret;
 	if (!len)
 		return -EINVAL;
-	if (mutex_lock_interruptible(&pot_lock))
-		return -ERESTARTSYS;
-	ret = fortune_store(buf, small, len);
-	mutex_unlock(&pot_lock);
-	return ret;
+	return fortune_store(small, len);
 }
 
 static ssize_t fortune_write(struct file *file, const char __user *buf,
@@ -686,56 +704,84 @@ static long fortune_ioctl_stats(void __user *arg)
 }
 
 /*
+ * One round of a PEEK, under pot_lock: finds the cookie at @peek->pos and
+ * either copies it to @small (0), or, when it is big, names it by @serial
+ * (1) for a shared snapshot, which *@snap is if one exists; else -ENOENT or
+ * -ERANGE.  Sets @peek->cookies and @peek->len.
+ */
+static int peek_locked(struct fortune_peek *peek, char *small, u64 *serial,
+		       struct fortune_snap **snap)
+{
+	const char *text;
+	u32 rank, len;
+
+	lockdep_assert_held(&pot_lock);
+
+	peek->len = 0;
+	peek->cookies = pot_count(&pot);
+	if (peek->pos >= peek->cookies)
+		return -ENOENT;
+	rank = pot_peek_rank(&pot, peek->pos);
+	text = pot_cookie(&pot, rank, &len);
+	peek->len = len;
+	if (peek->size < len)
+		return -ERANGE;
+	if (len <= WRITE_SMALL) {
+		memcpy(small, text, len);
+		return 0;
+	}
+	*serial = pot_serial(&pot, rank);
+	*snap = snap_get_shared(*serial);
+	return 1;
+}
+
+/*
  * FORTUNE_IOC_PEEK: copies the cookie at position @pos in seq order (0 is
- * the next one) to the caller without taking it.  The copy goes straight
- * from the pot to user memory, so peeking allocates nothing; but the lock
- * is never held across a page fault: the copy runs with faults disabled,
- * and a fault drops the lock, faults the buffer in by clearing it (it is
- * about to be overwritten anyway) and starts over, as the pot may have
- * changed meanwhile.
+ * the next one) to the caller without taking it.  The copy to the caller
+ * holds no lock and may fault: a small cookie goes through the stack, a
+ * big one through its shared snapshot, made as a take makes it.  The
+ * caller's buffer is written only once the whole cookie is in hand, so a
+ * PEEK that fails before that (ENOENT, ERANGE, ENOMEM, a signal) leaves it
+ * as it was.  A round goes again only when the cookie left the pot while
+ * its snapshot was made; a pending signal ends it.
  */
 static long fortune_ioctl_peek(struct fortune_peek __user *argp)
 {
+	struct fortune_snap *snap = NULL;
 	struct fortune_peek peek;
-	void __user *to;
-	const char *text;
-	unsigned long left;
-	u32 rank, len;
+	char small[WRITE_SMALL];
+	u64 serial = 0;
 	long ret;
 
 	if (copy_from_user(&peek, argp, sizeof(peek)))
 		return -EFAULT;
-	to = u64_to_user_ptr(peek.buf);
 	for (;;) {
-		len = 0;
-		ret = 0;
 		if (mutex_lock_interruptible(&pot_lock))
 			return -ERESTARTSYS;
-		peek.cookies = pot_count(&pot);
-		if (peek.pos < peek.cookies) {
-			rank = pot_peek_rank(&pot, peek.pos);
-			text = pot_cookie(&pot, rank, &len);
-			if (peek.size < len) {
-				ret = -ERANGE;
-			} else {
-				pagefault_disable();
-				left = copy_to_user(to, text, len);
-				pagefault_enable();
-				if (left)
-					ret = -EFAULT;
-			}
-		} else {
-			ret = -ENOENT;
-		}
+		ret = peek_locked(&peek, small, &serial, &snap);
 		mutex_unlock(&pot_lock);
-		if (ret != -EFAULT)
+		if (ret != 1 || snap)
 			break;
-		if (clear_user(to, len))
-			return -EFAULT;
+		snap = snap_make(serial, peek.len);
+		if (IS_ERR(snap))
+			return PTR_ERR(snap);
+		if (snap)
+			break;
+		if (signal_pending(current))
+			return -ERESTARTSYS;
 	}
-
+	if (ret >= 0) {
+		ret = 0;
+		if (copy_to_user(u64_to_user_ptr(peek.buf),
+				 snap ? snap->text : small, peek.len))
+			ret = fatal_signal_pending(current) ? -ERESTARTSYS :
+							      -EFAULT;
+	}
+	if (snap)
+		snap_put(snap);
+	if (ret && ret != -ENOENT && ret != -ERANGE)
+		return ret;
 	/* Here ret is 0, -ENOENT or -ERANGE: all report the count and length. */
-	peek.len = len;
 	if (put_user(peek.cookies, &argp->cookies) ||
 	    put_user(peek.len, &argp->len))
 		return -EFAULT;
@@ -753,10 +799,12 @@ static long fortune_ioctl(struct file *file, unsigned int cmd,
 	case FORTUNE_IOC_CLEAR:
 		if (!(file->f_mode & FMODE_WRITE))
 			return -EBADF;
-		if (mutex_lock_interruptible(&pot_lock))
+		if (mutex_lock_interruptible(&write_lock))
 			return -ERESTARTSYS;
+		mutex_lock(&pot_lock);
 		pot_clear(&pot);
 		mutex_unlock(&pot_lock);
+		mutex_unlock(&write_lock);
 		return 0;
 	default:
 		return -ENOTTY;
@@ -813,7 +861,7 @@ static void __exit fortune_exit(void)
 	remove_proc_entry("fortune", NULL);
 	vfree(pot.mem);
 	/* Every file was released, and with it every snapshot. */
-	WARN_ON(!hash_empty(snaps));
+	WARN_ON(!xa_empty(&snaps));
 	pr_info("unloaded: %llu cookies added, %llu served\n", pot.added,
 		counters.served);
 }

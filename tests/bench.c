@@ -50,6 +50,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,6 +61,7 @@
 #include <x86intrin.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -110,8 +112,8 @@ static const unsigned long size_points[] = {
 /* Holds the biggest cookie twice over, with room for the overhead. */
 #define SIZE_POT	(4u << 20)
 
-/* Where reads land; big enough for any cookie this program stores. */
-static char sink[4096];
+/* Where reads land: 8 KiB at a time, as cat(1) reads. */
+static char sink[8192];
 
 static double now(void)
 {
@@ -508,17 +510,21 @@ static int measure_set(const struct op *ops, unsigned int count,
 
 /* ---- the operations ---- */
 
-/* Taking a cookie: open, one read, close.  @ctx is the path. */
+/*
+ * Taking a cookie as cat(1) does: open, read() of 8 KiB until end of
+ * file, close.  @ctx is the path.
+ */
 static int op_take(void *ctx)
 {
 	int fd = open(ctx, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	ssize_t n, total = 0;
 
 	if (fd < 0)
 		return -1;
-	n = read(fd, sink, sizeof(sink));
+	while ((n = read(fd, sink, sizeof(sink))) > 0)
+		total += n;
 	close(fd);
-	if (n <= 0) {
+	if (n < 0 || !total) {
 		if (!n)
 			errno = ENODATA;
 		return -1;
@@ -1091,6 +1097,222 @@ out:
 	unload();
 }
 
+/* ---- many big snapshots held ---- */
+
+#define HELD_FILES	100000
+/* Over the 256-byte snapshot a file owns: a shared one, by serial. */
+#define HELD_LEN	300
+
+/*
+ * Takes (as cat does) of one cookie of HELD_LEN bytes, whose snapshot is
+ * made, found by serial and dropped at each take, interleaved with
+ * /proc/version: first with no other snapshot held, then while
+ * HELD_FILES open files hold one each of HELD_FILES other cookies (taken,
+ * then cleared from the pot: their snapshots stay while the files are
+ * open).  "time take_held_none", "time take_held_many" and their floors.
+ */
+static void bench_held(void)
+{
+	const struct op ops[] = {
+		{ .name = "take_held", .run = op_take,
+		  .ctx = FORTUNE_PROC_PATH },
+		{ .name = "take_version", .run = op_take,
+		  .ctx = "/proc/version" },
+	};
+	struct rlimit lim = { HELD_FILES + 100, HELD_FILES + 100 };
+	static int fds[HELD_FILES];
+	struct timing best[2];
+	char cookie[HELD_LEN];
+	unsigned long i, held = 0;
+	char c;
+
+	memset(cookie, 'h', sizeof(cookie));
+	if (setrlimit(RLIMIT_NOFILE, &lim)) {
+		report_error("setrlimit NOFILE %d: %m", HELD_FILES + 100);
+		return;
+	}
+	if (load("pot_size=33554432") || pot_open())
+		goto out;
+	if (write(pot_fd, cookie, HELD_LEN) != HELD_LEN) {
+		report_error("adding a %d-byte cookie: %m", HELD_LEN);
+		goto out;
+	}
+	progress("timing takes of a %d-byte cookie, no snapshot held", HELD_LEN);
+	if (measure_set(ops, 2, best, NULL))
+		goto out;
+	printf("time take_held_none %.4f 0 %.4f\n", best[0].median, best[0].mean);
+	printf("time floor_held_none %.4f 0 %.4f\n", best[1].median, best[1].mean);
+
+	progress("holding %d snapshots", HELD_FILES);
+	if (pot_clear())
+		goto out;
+	for (i = 0; i < HELD_FILES; i++) {
+		snprintf(cookie, sizeof(cookie), "%lu", i);
+		cookie[strlen(cookie)] = 'h';
+		if (write(pot_fd, cookie, HELD_LEN) != HELD_LEN) {
+			report_error("adding held cookie %lu: %m", i);
+			goto out;
+		}
+	}
+	for (held = 0; held < HELD_FILES; held++) {
+		fds[held] = open(FORTUNE_PROC_PATH, O_RDONLY | O_CLOEXEC);
+		if (fds[held] < 0 || read(fds[held], &c, 1) != 1) {
+			report_error("holding snapshot %lu: %m", held);
+			goto out;
+		}
+	}
+	memset(cookie, 'h', sizeof(cookie));
+	if (pot_clear() || write(pot_fd, cookie, HELD_LEN) != HELD_LEN) {
+		report_error("the cookie to take: %m");
+		goto out;
+	}
+	progress("timing takes of a %d-byte cookie, %d snapshots held",
+		 HELD_LEN, HELD_FILES);
+	if (measure_set(ops, 2, best, NULL))
+		goto out;
+	printf("time take_held_many %.4f 0 %.4f\n", best[0].median, best[0].mean);
+	printf("time floor_held_many %.4f 0 %.4f\n", best[1].median, best[1].mean);
+	printf("value held_snapshots %d\n", HELD_FILES);
+out:
+	while (held)
+		close(fds[--held]);
+	pot_close();
+	unload();
+}
+
+/* ---- a small write's latency while a big cookie is taken ---- */
+
+#define LATENCY_BIG	(64u << 20)
+#define LATENCY_SECONDS	3.0
+
+/* In a child on CPU 1: takes (@peek 0) or peeks at the big cookie, forever. */
+static void latency_load(int peek)
+{
+	struct fortune_peek p = { 0 };
+	char *buf = NULL;
+	int fd;
+
+	pin(1);
+	if (peek) {
+		buf = malloc(LATENCY_BIG);
+		if (!buf)
+			_exit(1);
+		memset(buf, 0, LATENCY_BIG);
+	}
+	for (;;) {
+		if (!peek) {
+			if (op_take(FORTUNE_PROC_PATH))
+				_exit(2);
+			continue;
+		}
+		fd = open(FORTUNE_PROC_PATH, O_RDONLY | O_CLOEXEC);
+		p.pos = 0;
+		p.buf = (uintptr_t)buf;
+		p.size = LATENCY_BIG;
+		if (fd < 0 || ioctl(fd, FORTUNE_IOC_PEEK, &p))
+			_exit(3);
+		close(fd);
+	}
+}
+
+static int by_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * 64-byte writes for @seconds, each timed, with a pause after each: the
+ * worst and the median, in microseconds.
+ */
+static int latency_writes(double seconds, double *worst, double *median)
+{
+	static double lat[1 << 20];
+	char text[COOKIE_LEN];
+	unsigned long n = 0;
+	double end = now() + seconds, t;
+
+	memset(text, 'l', sizeof(text));
+	while (n < ARRAY_SIZE(lat) && (t = now()) < end) {
+		if (write(pot_fd, text, sizeof(text)) != sizeof(text)) {
+			report_error("latency write: %m");
+			return -1;
+		}
+		lat[n++] = (now() - t) * 1e6;
+		/* One every 50 us or so: the pot's 32 MiB of room must last. */
+		usleep(50);
+	}
+	if (!n) {
+		report_error("no latency write in %.1f s", seconds);
+		return -1;
+	}
+	qsort(lat, n, sizeof(lat[0]), by_double);
+	*worst = lat[n - 1];
+	*median = lat[n / 2];
+	return 0;
+}
+
+/*
+ * The worst latency of a 64-byte write on CPU 0 while, on CPU 1, one
+ * process takes a 64 MiB cookie again and again (each take copies it
+ * into a snapshot) and another peeks at it; beside it, the same writes
+ * with nothing else running.
+ */
+static void bench_latency(void)
+{
+	double quiet_worst, quiet_median, worst, median;
+	char *big;
+	pid_t pid[2] = { -1, -1 };
+	int i;
+
+	big = malloc(LATENCY_BIG);
+	if (!big) {
+		report_error("malloc %u: %m", LATENCY_BIG);
+		return;
+	}
+	memset(big, 'L', LATENCY_BIG);
+	if (load("pot_size=100663296") || pot_open())
+		goto out;
+	if (write(pot_fd, big, LATENCY_BIG) != LATENCY_BIG) {
+		report_error("adding a 64 MiB cookie: %m");
+		goto out;
+	}
+	free(big);
+	big = NULL;
+	pin(0);
+	progress("small writes alone");
+	if (latency_writes(1.0, &quiet_worst, &quiet_median))
+		goto out;
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		if (pid[i] < 0) {
+			report_error("fork: %m");
+			goto out;
+		}
+		if (!pid[i])
+			latency_load(i);
+	}
+	progress("small writes while a 64 MiB cookie is taken and peeked at");
+	usleep(500000);
+	if (latency_writes(LATENCY_SECONDS, &worst, &median))
+		goto out;
+	printf("value write_latency_quiet_max_us %.1f\n", quiet_worst);
+	printf("value write_latency_quiet_median_us %.1f\n", quiet_median);
+	printf("value write_latency_max_us %.1f\n", worst);
+	printf("value write_latency_median_us %.1f\n", median);
+out:
+	for (i = 0; i < 2; i++) {
+		if (pid[i] > 0) {
+			kill(pid[i], SIGKILL);
+			waitpid(pid[i], NULL, 0);
+		}
+	}
+	free(big);
+	pot_close();
+	unload();
+}
+
 static void print_info(void)
 {
 	const char *kernel = getenv("FORTUNE_KERNEL");
@@ -1137,6 +1359,8 @@ int main(void)
 	for (i = 0; i < ARRAY_SIZE(curve_points); i++)
 		bench_evict_point(curve_points[i], "");
 	bench_evict_point(1, "_again");
+	bench_held();
+	bench_latency();
 	bench_sizes(NULL, "");
 	if (!access(BEFORE_PATH, R_OK))
 		bench_sizes(BEFORE_PATH, "_before");

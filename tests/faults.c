@@ -12,6 +12,9 @@
  *    and takes no cookie (the stats do not move and the next file gets the
  *    cookie that was next), or with EFAULT after taking it;
  *  - a write succeeds whole or fails with the pot as it was;
+ *  - with every copy from or to user memory after a task's first failing
+ *    (fail_usercopy's "space"), a PEEK and a big write end with EFAULT at
+ *    once, where a loop that faulted the buffer in and retried never did;
  *  - kmemleak finds nothing new afterwards.
  *
  * The fault points are those of CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC and
@@ -701,6 +704,116 @@ static size_t leak_addresses(const char *path, unsigned long *addr,
 	return n;
 }
 
+/*
+ * (e) fail_usercopy set so that, for one task, every copy to or from user
+ * memory after its first fails ("space" 2, "probability" 100, "task-filter"
+ * and the task's make-it-fail): a PEEK of a big cookie (its request's copy
+ * passes, the copy of the text fails) and a big write (the first chunk
+ * passes, the next fails) each return EFAULT promptly, where a loop that
+ * faulted the buffer in and retried would never return.
+ */
+#define LATER_LEN	(1024 * 1024)
+
+/*
+ * In a child with make-it-fail on: the call, and its errno in *@err.  No
+ * pipe: writing to one copies from user memory, which now fails.
+ */
+static void later_copies_child(volatile int *err, int write_it)
+{
+	static char buf[LATER_LEN];
+	struct fortune_peek peek = { 0 };
+	long ret;
+	int fd;
+
+	memset(buf, 'w', sizeof(buf));
+	fd = open(FORTUNE_PROC_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || write_file("/proc/self/make-it-fail", "1"))
+		_exit(1);
+	peek.buf = (uintptr_t)buf;
+	peek.size = sizeof(buf);
+	if (write_it)
+		ret = write(fd, buf, sizeof(buf));
+	else
+		ret = ioctl(fd, FORTUNE_IOC_PEEK, &peek);
+	*err = ret < 0 ? errno : 0;
+	_exit(0);
+}
+
+static void later_copies_fail(const char *what, int write_it)
+{
+	volatile int *err;
+	double start, took;
+	int status = 0;
+	pid_t pid;
+
+	err = mmap(NULL, sizeof(*err), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT(err != MAP_FAILED, "mmap: %m");
+	*err = -1;
+	ASSERT(!write_file(DEBUGFS "/fail_usercopy/space", "2"), "space");
+	start = now();
+	pid = fork();
+	ASSERT(pid >= 0, "fork: %m");
+	if (!pid)
+		later_copies_child(err, write_it);
+	while (waitpid(pid, &status, WNOHANG) == 0 && now() - start < 20)
+		sleep_ms(10);
+	took = now() - start;
+	if (took >= 20) {
+		/* Still in the call: what issue 18 saw. */
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	ktap_diag("%s with every later copy failing: %s in %.3f s", what,
+		  *err > 0 ? strerrorname_np(*err) : "no error", took);
+	CHECK(WIFEXITED(status) && !WEXITSTATUS(status),
+	      "%s: the child ended with status %#x", what, status);
+	CHECK(*err == EFAULT, "%s: %s, want EFAULT", what,
+	      *err > 0 ? strerrorname_np(*err) : "no error");
+	CHECK(took < 5, "%s took %.1f s", what, took);
+	munmap((void *)err, sizeof(*err));
+}
+
+/*
+ * In this order: the task filter first, the probability last, so that no
+ * other task (init among them) sees a copy fail in between.
+ */
+static const struct knob later_knobs[] = {
+	KNOB(USERCOPY, "task-filter", "Y"),
+	KNOB(USERCOPY, "interval",    "1"),
+	KNOB(USERCOPY, "times",       "-1"),
+	KNOB(USERCOPY, "probability", "100"),
+};
+
+static void later_copies_body(void)
+{
+	char path[128];
+	size_t i;
+
+	if (!have[USERCOPY])
+		SKIP("no fail_usercopy in debugfs (CONFIG_FAULT_INJECTION_USERCOPY)");
+	if (access("/proc/self/make-it-fail", W_OK))
+		SKIP("no /proc/self/make-it-fail");
+	REQUIRE(LOAD_OK("pot_size=4194304"));
+	REQUIRE(CHECK_RET(add_cookie(LATER_LEN, 4), 0));
+	for (i = 0; i < ARRAY_SIZE(later_knobs); i++) {
+		knob_path(path, sizeof(path), &later_knobs[i]);
+		ASSERT(!write_file(path, later_knobs[i].value), "%s", path);
+	}
+	later_copies_fail("PEEK of 1 MiB", 0);
+	later_copies_fail("write of 1 MiB", 1);
+	/* The reverse order: the probability off first. */
+	write_file(DEBUGFS "/fail_usercopy/probability", "0");
+	write_file(DEBUGFS "/fail_usercopy/task-filter", "N");
+	write_file(DEBUGFS "/fail_usercopy/space", "0");
+	write_file(DEBUGFS "/fail_usercopy/times", TIMES_START);
+}
+
+static void test_later_copies(void)
+{
+	with_faults(later_copies_body);
+}
+
 /* (d) kmemleak, scanned again, reports nothing it did not before (a). */
 static void test_leaks(void)
 {
@@ -741,6 +854,8 @@ static const struct test_case tests[] = {
 	{ "a write at any fault point is all or nothing", test_write, 600 },
 	{ "an evicting write at any fault point is all or nothing",
 	  test_evicting_write, 600 },
+	{ "PEEK and a big write end when every later copy fails",
+	  test_later_copies, 120 },
 	{ "kmemleak finds nothing new", test_leaks, 300 },
 };
 

@@ -160,9 +160,8 @@ static void peek_long_cookie_and_erange(void)
 		      "the long cookie peeks wrong");
 
 	/*
-	 * A buffer of pages never touched: the copy, made with page faults
-	 * disabled under the lock, faults, and the peek must fault the pages
-	 * in and succeed.
+	 * A buffer of pages never touched: the copy to it, made with no lock
+	 * held, faults them in and succeeds.
 	 */
 	fresh = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -256,6 +255,88 @@ static void peek_after_eviction(void)
 	CHECK_PEEK(5, "c4", 6);
 }
 
+/*
+ * A PEEK that fails leaves the caller's buffer as it was.  The buffer is a
+ * shared mapping of a file full of 0x5a whose page table entries are
+ * dropped before each PEEK, so that the copy to it faults (a PEEK that
+ * faulted the buffer in by clearing it, then found the cookie too big or
+ * gone, left zeroes); meanwhile a child adds cookies of 1 to 6000 bytes
+ * with evict=Y, so that PEEKs at position 0 with room for 4000 bytes end
+ * in every way.  A PEEK that succeeded wrote the cookie and nothing after
+ * it.
+ */
+static void peek_failure_leaves_buffer(void)
+{
+	const size_t span = 2 * 4096, size = 4000;
+	unsigned int i, ok = 0, erange = 0, enoent = 0;
+	struct fortune_peek p;
+	char path[] = "/tmp/peek-bufXXXXXX";
+	char *buf, *pattern;
+	int fd, file, status;
+	pid_t pid;
+
+	REQUIRE(LOAD_OK("pot_size=65536 evict=Y"));
+	pid = fork();
+	ASSERT(pid >= 0, "fork: %m");
+	if (!pid) {
+		static char cookie[6000];
+		unsigned int n = 1;
+
+		memset(cookie, 'c', sizeof(cookie));
+		for (;;) {
+			n = n * 1103515245 + 12345;
+			if (fortune_write(cookie, 1 + (n >> 8) % sizeof(cookie)) < 0)
+				_exit(1);
+		}
+	}
+	file = mkstemp(path);
+	ASSERT(file >= 0, "mkstemp: %m");
+	unlink(path);
+	pattern = malloc(span);
+	ASSERT(pattern, "malloc");
+	memset(pattern, 0x5a, span);
+	ASSERT(write(file, pattern, span) == (ssize_t)span, "write: %m");
+	buf = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_SHARED, file, 0);
+	ASSERT(buf != MAP_FAILED, "mmap: %m");
+	fd = open(FORTUNE_PROC_PATH, O_RDONLY | O_CLOEXEC);
+	ASSERT(fd >= 0, "open: %m");
+	for (i = 0; i < 2000; i++) {
+		int ret;
+
+		memcpy(buf, pattern, span);
+		madvise(buf, span, MADV_DONTNEED);
+		ret = peek_fd(fd, 0, buf, size, &p);
+		if (!ret) {
+			ok++;
+			if (!CHECK(p.len <= size && !memcmp(buf + p.len,
+							    pattern, span - p.len),
+				   "a PEEK of %llu bytes wrote past them",
+				   (unsigned long long)p.len))
+				break;
+			continue;
+		}
+		if (ret == -ERANGE)
+			erange++;
+		else if (ret == -ENOENT)
+			enoent++;
+		else if (!CHECK(0, "PEEK: %s", strerror(-ret)))
+			break;
+		if (!CHECK(!memcmp(buf, pattern, span),
+			   "a PEEK that failed with %s changed the buffer",
+			   strerrorname_np(-ret)))
+			break;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	close(fd);
+	munmap(buf, span);
+	close(file);
+	free(pattern);
+	ktap_diag("%u PEEKs: %u copied, %u ERANGE, %u ENOENT", i, ok, erange,
+		  enoent);
+	CHECK(erange > 0 && ok > 0, "not every outcome came up");
+}
+
 static const struct test_case tests[] = {
 	TEST(peek_positions_take_nothing),
 	TEST(peek_any_open_file),
@@ -263,6 +344,7 @@ static const struct test_case tests[] = {
 	TEST(peek_enoent),
 	TEST(peek_efault),
 	TEST(peek_after_eviction),
+	TEST_SLOW(peek_failure_leaves_buffer, 120),
 };
 
 int main(void)

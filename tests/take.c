@@ -10,10 +10,16 @@
  *  - read, pread, sendfile and splice all see the same bytes;
  *  - files reading one cookie share one copy of it, so the module's memory
  *    does not grow with the number of open files, whoever opens them;
+ *  - in random order every cookie is as likely whatever its size, and in
+ *    seq order each comes in turn, with one reader or several at once;
+ *  - a file that got a short cookie holds no buffer made for a big one,
+ *    even while the pot changes under the take (as nobody, both orders);
  *  - a wait for the pot's lock that a signal interrupts is restarted, so
  *    an SA_RESTART handler never sees EINTR;
  *  - a writer whose buffer faults slowly (userfaultfd) does not hold the
  *    lock across the fault: readers go on meanwhile;
+ *  - nor does a PEEK whose buffer never faults in: readers and writers go
+ *    on, and rmmod completes once SIGKILL ends the PEEK;
  *  - when several errors apply to a write, the README's precedence holds.
  */
 #define _GNU_SOURCE
@@ -338,6 +344,290 @@ static void take_memory_one_copy_per_cookie(void)
 	free(cookie);
 }
 
+/* ---- fairness: every cookie as likely, whatever its size ---- */
+
+/*
+ * Three size classes, three cookies each: under 200 bytes, over the
+ * 256-byte small snapshot but within a page, and over a page.  Cookie i
+ * starts with the letter 'a' + i, so one byte read tells which it is.
+ */
+#define FAIR_COOKIES	9
+#define FAIR_TAKES	900	/* 100 of each expected */
+#define FAIR_READERS	3
+
+static const size_t fair_len[FAIR_COOKIES] = {
+	20, 100, 190, 300, 1000, 3000, 5000, 9000, 20000,
+};
+
+/* chi-squared at the 0.1% level for 8 degrees of freedom */
+#define CHI2_8_999	26.12
+
+static int fair_load(const char *order)
+{
+	char params[64], *text;
+	size_t i;
+	int ret = 0;
+
+	snprintf(params, sizeof(params), "pot_size=65536 order=%s", order);
+	if (module_load(params))
+		return -1;
+	text = malloc(20000);
+	if (!text)
+		return -1;
+	for (i = 0; i < FAIR_COOKIES && !ret; i++) {
+		memset(text, '0' + i, fair_len[i]);
+		text[0] = 'a' + i;
+		if (fortune_write(text, fair_len[i]) != (ssize_t)fair_len[i])
+			ret = -1;
+	}
+	free(text);
+	return ret;
+}
+
+/* Takes @n cookies, one open and one byte each, counting them in @count. */
+static int fair_takes(unsigned int n, unsigned int *count)
+{
+	unsigned int i;
+	char c;
+	int fd;
+
+	for (i = 0; i < n; i++) {
+		fd = open(FORTUNE_PROC_PATH, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		if (read(fd, &c, 1) != 1 || c < 'a' || c >= 'a' + FAIR_COOKIES) {
+			close(fd);
+			return -1;
+		}
+		close(fd);
+		count[c - 'a']++;
+	}
+	return 0;
+}
+
+/* FAIR_TAKES takes by @readers processes at once; 0 or -1. */
+static int fair_round(unsigned int readers, unsigned int *count)
+{
+	unsigned int r, i, part[FAIR_COOKIES];
+	int fds[2], status, ret = 0;
+	pid_t pid;
+
+	memset(count, 0, FAIR_COOKIES * sizeof(*count));
+	if (readers == 1)
+		return fair_takes(FAIR_TAKES, count);
+	if (pipe(fds))
+		return -1;
+	for (r = 0; r < readers; r++) {
+		pid = fork();
+		if (pid < 0)
+			return -1;
+		if (!pid) {
+			memset(part, 0, sizeof(part));
+			if (fair_takes(FAIR_TAKES / readers, part) ||
+			    write(fds[1], part, sizeof(part)) != sizeof(part))
+				_exit(1);
+			_exit(0);
+		}
+	}
+	close(fds[1]);
+	for (r = 0; r < readers; r++) {
+		if (read(fds[0], part, sizeof(part)) != sizeof(part)) {
+			ret = -1;
+			break;
+		}
+		for (i = 0; i < FAIR_COOKIES; i++)
+			count[i] += part[i];
+	}
+	close(fds[0]);
+	while (wait(&status) > 0)
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			ret = -1;
+	return ret;
+}
+
+static void fair_diag(const char *what, const unsigned int *count, double chi2)
+{
+	ktap_diag("%s: %u %u %u | %u %u %u | %u %u %u, chi2 %.2f", what,
+		  count[0], count[1], count[2], count[3], count[4], count[5],
+		  count[6], count[7], count[8], chi2);
+}
+
+static double chi2(const unsigned int *count)
+{
+	double expect = (double)FAIR_TAKES / FAIR_COOKIES, sum = 0;
+	size_t i;
+
+	for (i = 0; i < FAIR_COOKIES; i++)
+		sum += (count[i] - expect) * (count[i] - expect) / expect;
+	return sum;
+}
+
+/*
+ * order=random: each of nine cookies of three size classes comes about a
+ * hundred times in 900 takes (chi-squared at the 0.1% level), by one
+ * reader and by three at once.  A take that drew again when its cookie
+ * needed a bigger snapshot served the big ones far less often.
+ */
+static void take_random_fair_sizes(void)
+{
+	unsigned int count[FAIR_COOKIES], readers;
+	double c;
+
+	REQUIRE(CHECK_RET(fair_load("random"), 0));
+	for (readers = 1; readers <= FAIR_READERS; readers += 2) {
+		REQUIRE(CHECK_RET(fair_round(readers, count), 0));
+		c = chi2(count);
+		fair_diag(readers == 1 ? "one reader" : "three readers",
+			  count, c);
+		CHECK(c < CHI2_8_999,
+		      "%u reader(s): chi2 %.2f over %.2f, not uniform",
+		      readers, c, CHI2_8_999);
+	}
+}
+
+/* order=seq: exactly 100 of each, by one reader and by three at once. */
+static void take_seq_fair_sizes(void)
+{
+	unsigned int count[FAIR_COOKIES], readers, i;
+
+	REQUIRE(CHECK_RET(fair_load("seq"), 0));
+	for (readers = 1; readers <= FAIR_READERS; readers += 2) {
+		REQUIRE(CHECK_RET(fair_round(readers, count), 0));
+		fair_diag(readers == 1 ? "one reader" : "three readers",
+			  count, chi2(count));
+		for (i = 0; i < FAIR_COOKIES; i++)
+			CHECK(count[i] == FAIR_TAKES / FAIR_COOKIES,
+			      "%u reader(s): cookie %u (%zu bytes) taken %u times",
+			      readers, i, fair_len[i], count[i]);
+	}
+}
+
+/* ---- memory: a file that got a short cookie holds no big buffer ---- */
+
+#define SHORT_OPENS	400
+
+/*
+ * As nobody: SHORT_OPENS opens of one byte each, keeping open the files
+ * that got the short cookie; reports how many on @report, waits for a
+ * byte on @go, and closes them.
+ */
+static void nobody_keeps_short(int report, int go)
+{
+	static int fd[SHORT_OPENS];
+	unsigned int kept = 0, i;
+	char c;
+
+	if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+		_exit(1);
+	for (i = 0; i < SHORT_OPENS; i++) {
+		fd[kept] = open(FORTUNE_PROC_PATH, O_RDONLY);
+		if (fd[kept] < 0)
+			_exit(2);
+		if (read(fd[kept], &c, 1) == 1 && c == 's')
+			kept++;
+		else
+			close(fd[kept]);
+	}
+	if (write(report, &kept, sizeof(kept)) != sizeof(kept) ||
+	    read(go, &c, 1) != 1)
+		_exit(3);
+	_exit(0);
+}
+
+/*
+ * Root: adds the two cookies again and again, until killed; with evict=Y
+ * each new big one drops the oldest cookies, so the pot always holds both
+ * kinds, under new serials.
+ */
+static void racer(const char *big, size_t len)
+{
+	int fd = open(FORTUNE_PROC_PATH, O_WRONLY);
+
+	if (fd < 0)
+		_exit(1);
+	for (;;) {
+		if (write(fd, big, len) != (ssize_t)len ||
+		    write(fd, "short!", 6) != 6 ||
+		    write(fd, "short?", 6) != 6)
+			_exit(3);
+		/*
+		 * A pause, so that a seq take can finish a copy now and then:
+		 * evicting faster than a big cookie is copied, every seq take
+		 * chases the oldest cookie, which is always the big one.
+		 */
+		usleep(2000);
+	}
+}
+
+/*
+ * A 512 KiB cookie and a 6-byte one, while another process adds them
+ * again and again, evicting the oldest, so that takes find the pot changed
+ * between their rounds: as nobody, 400 opens of one byte each, the files that got the
+ * short cookie kept open.  They hold a snapshot of 256 bytes each, not a
+ * buffer made for the big cookie: kernel memory (Slab + VmallocUsed) grows
+ * by at most 2 KiB a file (with procfs's pde_opener and the struct file)
+ * plus 4 MiB of slack, against 512 KiB for every file that kept a buffer
+ * made for the big cookie.  In both orders.
+ */
+static void short_files_memory(const char *order)
+{
+	const size_t len = 512 * 1024;
+	int report[2], go[2], status;
+	unsigned int kept = 0;
+	long before, during;
+	pid_t child, race;
+	char params[64], *big;
+
+	snprintf(params, sizeof(params), "pot_size=1572864 evict=Y order=%s",
+		 order);
+	REQUIRE(LOAD_OK(params));
+	big = malloc(len);
+	ASSERT(big, "malloc");
+	memset(big, 'B', len);
+	before = kernel_kb();
+	race = fork();
+	ASSERT(race >= 0, "fork: %m");
+	if (!race)
+		racer(big, len);
+	ASSERT(!pipe(report) && !pipe(go), "pipe: %m");
+	child = fork();
+	ASSERT(child >= 0, "fork: %m");
+	if (!child)
+		nobody_keeps_short(report[1], go[0]);
+	close(report[1]);
+	close(go[0]);
+	if (read(report[0], &kept, sizeof(kept)) != sizeof(kept))
+		FAIL("the nobody child reported nothing");
+	kill(race, SIGKILL);
+	waitpid(race, &status, 0);
+	CHECK(WIFSIGNALED(status), "the racer ended with status %#x", status);
+	during = kernel_kb();
+	if (write(go[1], "g", 1) != 1)
+		FAIL("go: %m");
+	close(report[0]);
+	close(go[1]);
+	waitpid(child, &status, 0);
+	CHECK(WIFEXITED(status) && !WEXITSTATUS(status),
+	      "the nobody child ended with status %#x", status);
+	ktap_diag("order=%s: %u of %d files kept the short cookie: kernel memory %+ld kB",
+		  order, kept, SHORT_OPENS, during - before);
+	CHECK(kept > 20, "only %u files got the short cookie", kept);
+	CHECK(during - before < (long)kept * 2 + 4096,
+	      "%u files of a 6-byte cookie hold %ld kB", kept,
+	      during - before);
+	free(big);
+}
+
+static void take_memory_short_files_random(void)
+{
+	short_files_memory("random");
+}
+
+static void take_memory_short_files_seq(void)
+{
+	short_files_memory("seq");
+}
+
 /* ---- signals: a wait for the lock restarts ---- */
 
 static volatile sig_atomic_t alarms;
@@ -567,6 +857,137 @@ static void take_slow_fault_big_write(void)
 	slow_fault_write(3 * PAGE);
 }
 
+/* ---- a PEEK whose buffer faults forever ---- */
+
+/*
+ * In a child: PEEKs at the big cookie into memory that a userfaultfd of
+ * its own registers and nobody serves; a thread says on @stalled when the
+ * fault is pending.  A page fault in a copy the kernel makes ends only
+ * when it is served or the task gets a fatal signal (a plain signal makes
+ * the kernel retry the fault), so only SIGKILL ends this one.
+ */
+static void stalled_peek(int stalled, size_t len)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { 0 };
+	size_t span = (len + PAGE - 1) / PAGE * PAGE;
+	struct fortune_peek peek = { 0 };
+	struct pollfd p;
+	struct uffd_msg msg;
+	char *region;
+	int uffd, fd;
+
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	region = mmap(NULL, span, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (uffd < 0 || region == MAP_FAILED || ioctl(uffd, UFFDIO_API, &api))
+		_exit(1);
+	reg.range.start = (unsigned long)region;
+	reg.range.len = span;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg))
+		_exit(2);
+	if (fork() == 0) {
+		/* Shares nothing but the uffd: reads its first message. */
+		p.fd = uffd;
+		p.events = POLLIN;
+		if (poll(&p, 1, -1) == 1 &&
+		    read(uffd, &msg, sizeof(msg)) == sizeof(msg))
+			(void)!write(stalled, "f", 1);
+		_exit(0);
+	}
+	fd = open(FORTUNE_PROC_PATH, O_RDONLY | O_CLOEXEC);
+	peek.buf = (uintptr_t)region;
+	peek.size = span;
+	ioctl(fd, FORTUNE_IOC_PEEK, &peek);
+	_exit(3);
+}
+
+/* Whether a child can add a cookie within @seconds; killed otherwise. */
+static int a_writer_goes_on(unsigned int seconds)
+{
+	struct pollfd p;
+	int done[2], status;
+	pid_t pid;
+	char c;
+
+	if (pipe(done))
+		return 0;
+	pid = fork();
+	if (pid < 0)
+		return 0;
+	if (!pid) {
+		if (add_str("meanwhile") || write(done[1], "d", 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	close(done[1]);
+	p.fd = done[0];
+	p.events = POLLIN;
+	status = poll(&p, 1, seconds * 1000) == 1 && read(done[0], &c, 1) == 1;
+	if (!status)
+		kill(pid, SIGKILL);
+	close(done[0]);
+	waitpid(pid, NULL, 0);
+	return status;
+}
+
+/*
+ * A PEEK whose buffer userfaultfd stalls holds no lock: a reader and a
+ * writer go on, rmmod waits only for that call, and once SIGKILL ends it,
+ * rmmod completes.
+ */
+static void take_stalled_peek_holds_no_lock(void)
+{
+	const size_t len = 100000;
+	int stalled[2], status, unloaded;
+	pid_t peeker, unloader;
+	struct pollfd p;
+	double start;
+	char c;
+	int uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+
+	if (uffd < 0)
+		SKIP("no userfaultfd (CONFIG_USERFAULTFD): %s", strerror(errno));
+	close(uffd);
+	REQUIRE(LOAD_OK("pot_size=1048576"));
+	REQUIRE(CHECK_RET(add_cookie(len, 5), 0));
+	REQUIRE(CHECK_RET(add_str("for the others"), 0));
+	ASSERT(!pipe(stalled), "pipe: %m");
+	peeker = fork();
+	ASSERT(peeker >= 0, "fork: %m");
+	if (!peeker)
+		stalled_peek(stalled[1], len);
+	close(stalled[1]);
+	p.fd = stalled[0];
+	p.events = POLLIN;
+	if (poll(&p, 1, 30000) != 1 || read(stalled[0], &c, 1) != 1) {
+		kill(peeker, SIGKILL);
+		waitpid(peeker, NULL, 0);
+		ASSERT(0, "the PEEK took no fault on its buffer");
+	}
+	CHECK(others_go_on(20), "a take waited for the stalled PEEK");
+	CHECK(a_writer_goes_on(20), "a write waited for the stalled PEEK");
+
+	unloader = fork();
+	ASSERT(unloader >= 0, "fork: %m");
+	if (!unloader)
+		_exit(module_unload() ? 1 : 0);
+	sleep_ms(500);
+	start = now();
+	kill(peeker, SIGKILL);
+	CHECK(waitpid(peeker, &status, 0) == peeker && WIFSIGNALED(status),
+	      "the stalled PEEK ended with status %#x", status);
+	unloaded = waitpid(unloader, &status, 0) == unloader &&
+		   WIFEXITED(status) && !WEXITSTATUS(status);
+	ktap_diag("SIGKILL to rmmod done: %.2f s", now() - start);
+	CHECK(unloaded, "rmmod failed (status %#x)", status);
+	CHECK(now() - start < 10, "rmmod took %.1f s after SIGKILL",
+	      now() - start);
+	CHECK(!module_is_loaded(), "fortune is still loaded");
+	close(stalled[0]);
+}
+
 /* ---- which errno wins ---- */
 
 /*
@@ -651,9 +1072,14 @@ static const struct test_case tests[] = {
 	TEST(take_wronly_lseek_takes_nothing),
 	TEST(take_sendfile_splice_same_bytes),
 	TEST_SLOW(take_memory_one_copy_per_cookie, 120),
+	TEST_SLOW(take_random_fair_sizes, 300),
+	TEST_SLOW(take_seq_fair_sizes, 300),
+	TEST_SLOW(take_memory_short_files_random, 300),
+	TEST_SLOW(take_memory_short_files_seq, 300),
 	TEST_SLOW(take_sa_restart_never_eintr, 120),
 	TEST_SLOW(take_slow_fault_small_write, 120),
 	TEST_SLOW(take_slow_fault_big_write, 120),
+	TEST_SLOW(take_stalled_peek_holds_no_lock, 120),
 	TEST(take_errno_precedence),
 };
 
