@@ -18,11 +18,11 @@ trap 'rm -rf "$tmp"' EXIT
 . "$top/tests/ktap.sh"
 
 echo "KTAP version 1"
-echo "1..7"
+echo "1..8"
 
 [ -n "${FORTUNE_DEPS_DONE:-}" ] ||
 	"$top/scripts/deps.sh" build-essential dpkg-dev debhelper dh-dkms \
-		dkms lintian make gcc linux-headers-amd64 >&2
+		dkms lintian make gcc linux-headers-amd64 systemd >&2
 
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 out=$tmp/deb
@@ -72,6 +72,24 @@ else
 	fi
 fi
 result package_contents "$why"
+
+# The units as packaged: systemd-analyze security rates each 2.0 at most
+# (its --threshold counts in tenths), read offline, without running them.
+why=
+if [ -z "$ctl_deb" ]; then
+	why="no fortunectl package"
+else
+	dpkg-deb -x "$ctl_deb" "$tmp/ctl"
+	for unit in fortune.service fortune-save.service; do
+		if ! systemd-analyze security --offline=yes --threshold=20 \
+			"$tmp/ctl/lib/systemd/system/$unit" >"$tmp/security" 2>&1; then
+			why="$why $unit: $(grep 'Overall exposure' "$tmp/security" ||
+				tail -n 1 "$tmp/security");"
+		fi
+		grep 'Overall exposure' "$tmp/security" | sed 's/^/# /'
+	done
+fi
+result units_hardened "$why"
 
 # A version bump as Debian maintainers make it: a changelog entry and a
 # plain dpkg-buildpackage (scripts/deb.sh VERSION changes nothing else).
