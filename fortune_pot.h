@@ -163,7 +163,11 @@ static inline u32 pot_largest(const struct fortune_pot *pot)
 	return largest;
 }
 
-/* Whether a cookie of @len bytes can be added now without evicting. */
+/*
+ * Whether a cookie of @len bytes, 1 or more, can be added now without
+ * evicting.  (A cookie of 0 bytes "fits" even a full pot, whose slots it
+ * would overwrite: fortune.c refuses empty writes long before.)
+ */
 static inline bool pot_fits(const struct fortune_pot *pot, u32 len)
 {
 	/* The middle gap, when it fits, is the cheapest test of all. */
