@@ -510,12 +510,12 @@ static loff_t fortune_lseek(struct file *file, loff_t offset, int whence)
  * it before pot_lock and may drop pot_lock while it copies a big cookie
  * into room that only writers touch.
  */
-static DEFINE_MUTEX(write_lock);
+static DEFINE_MUTEX(room_lock);
 
 /*
  * Stores the cookie of @len bytes at @text, already checked.  A big one is
  * copied into the pot without pot_lock, with resched points: the room it
- * goes to is in no cookie, and write_lock keeps other writers out of it.
+ * goes to is in no cookie, and room_lock keeps other writers out of it.
  */
 static int fortune_store(const char *text, u32 len)
 {
@@ -524,8 +524,8 @@ static int fortune_store(const char *text, u32 len)
 	int ret;
 
 	/* A big cookie was copied in already: only a fatal signal ends it. */
-	ret = len > WRITE_SMALL ? mutex_lock_killable(&write_lock) :
-				  mutex_lock_interruptible(&write_lock);
+	ret = len > WRITE_SMALL ? mutex_lock_killable(&room_lock) :
+				  mutex_lock_interruptible(&room_lock);
 	if (ret)
 		return -ERESTARTSYS;
 	mutex_lock(&pot_lock);
@@ -551,7 +551,7 @@ static int fortune_store(const char *text, u32 len)
 	pot_push(&pot, len);
 out:
 	mutex_unlock(&pot_lock);
-	mutex_unlock(&write_lock);
+	mutex_unlock(&room_lock);
 	return ret;
 }
 
@@ -799,12 +799,12 @@ static long fortune_ioctl(struct file *file, unsigned int cmd,
 	case FORTUNE_IOC_CLEAR:
 		if (!(file->f_mode & FMODE_WRITE))
 			return -EBADF;
-		if (mutex_lock_interruptible(&write_lock))
+		if (mutex_lock_interruptible(&room_lock))
 			return -ERESTARTSYS;
 		mutex_lock(&pot_lock);
 		pot_clear(&pot);
 		mutex_unlock(&pot_lock);
-		mutex_unlock(&write_lock);
+		mutex_unlock(&room_lock);
 		return 0;
 	default:
 		return -ENOTTY;
