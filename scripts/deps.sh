@@ -18,13 +18,15 @@ cd "$(dirname "$0")/.."
 # i386 guest), the kernel build's own needs, linters, the guest's userland,
 # QEMU for x86 and arm64, debootstrap for other releases' build roots and
 # the system test, linux-kbuild-6.1 for bookworm's headers, and Debian's
-# packaging tools (dpkg-buildpackage also wants build-essential).  Not
+# packaging tools (dpkg-buildpackage also wants build-essential), and
+# systemd for systemd-analyze, which rates the packaged units.  Not
 # gcc-aarch64-linux-gnu: on bookworm it conflicts with gcc-multilib, so
 # arm64 builds in a root.
 base="gcc make libc6-dev gcc-multilib perl sparse shellcheck dkms kmod cpio
 busybox-static qemu-system-x86 linux-source-6.1 flex bison bc libelf-dev
 libssl-dev gnuplot-nox xz-utils gzip debootstrap qemu-system-arm
-linux-kbuild-6.1 build-essential dpkg-dev debhelper dh-dkms lintian e2fsprogs"
+linux-kbuild-6.1 build-essential dpkg-dev debhelper dh-dkms lintian e2fsprogs
+systemd"
 
 # Headers for each bookworm amd64 kernel that scripts/debian-kernel.sh
 # provides (the metapackage linux-image-FLAVOUR pairs with
