@@ -741,11 +741,25 @@ static void *slow_writer(void *arg)
 	return NULL;
 }
 
+/* What the child of goes_on() does: a take and the stats, or a write. */
+static int take_and_stats(void)
+{
+	struct fortune_stats st;
+	struct blob got;
+
+	return take(&got) || get_stats(&st);
+}
+
+static int add_meanwhile(void)
+{
+	return add_str("meanwhile");
+}
+
 /*
- * Whether a child can take a cookie and read the stats within @seconds;
- * the child is killed otherwise.
+ * Whether a child can do @work (0 on success) within @seconds; the child is
+ * killed otherwise.
  */
-static int others_go_on(unsigned int seconds)
+static int goes_on(int (*work)(void), unsigned int seconds)
 {
 	struct pollfd p;
 	int done[2], status;
@@ -758,10 +772,7 @@ static int others_go_on(unsigned int seconds)
 	if (pid < 0)
 		return 0;
 	if (!pid) {
-		struct fortune_stats st;
-		struct blob got;
-
-		if (take(&got) || get_stats(&st) || write(done[1], "d", 1) != 1)
+		if (work() || write(done[1], "d", 1) != 1)
 			_exit(1);
 		_exit(0);
 	}
@@ -826,7 +837,7 @@ static void slow_fault_write(size_t len)
 		    msg.event != UFFD_EVENT_PAGEFAULT)
 			continue;
 		/* The writer now waits on a page fault: do others? */
-		if (!others_go_on(20))
+		if (!goes_on(take_and_stats, 20))
 			went_on = 0;
 		faults++;
 		copy.dst = msg.arg.pagefault.address & ~(unsigned long)(PAGE - 1);
@@ -911,35 +922,6 @@ static void stalled_peek(int stalled, size_t len)
 	_exit(3);
 }
 
-/* Whether a child can add a cookie within @seconds; killed otherwise. */
-static int a_writer_goes_on(unsigned int seconds)
-{
-	struct pollfd p;
-	int done[2], status;
-	pid_t pid;
-	char c;
-
-	if (pipe(done))
-		return 0;
-	pid = fork();
-	if (pid < 0)
-		return 0;
-	if (!pid) {
-		if (add_str("meanwhile") || write(done[1], "d", 1) != 1)
-			_exit(1);
-		_exit(0);
-	}
-	close(done[1]);
-	p.fd = done[0];
-	p.events = POLLIN;
-	status = poll(&p, 1, seconds * 1000) == 1 && read(done[0], &c, 1) == 1;
-	if (!status)
-		kill(pid, SIGKILL);
-	close(done[0]);
-	waitpid(pid, NULL, 0);
-	return status;
-}
-
 /*
  * A PEEK whose buffer userfaultfd stalls holds no lock: a reader and a
  * writer go on, rmmod waits only for that call, and once SIGKILL ends it,
@@ -974,8 +956,8 @@ static void take_stalled_peek_holds_no_lock(void)
 		waitpid(peeker, NULL, 0);
 		ASSERT(0, "the PEEK took no fault on its buffer");
 	}
-	CHECK(others_go_on(20), "a take waited for the stalled PEEK");
-	CHECK(a_writer_goes_on(20), "a write waited for the stalled PEEK");
+	CHECK(goes_on(take_and_stats, 20), "a take waited for the stalled PEEK");
+	CHECK(goes_on(add_meanwhile, 20), "a write waited for the stalled PEEK");
 
 	unloader = fork();
 	ASSERT(unloader >= 0, "fork: %m");
