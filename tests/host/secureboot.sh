@@ -53,36 +53,8 @@ scripts/deps.sh ovmf mtools dosfstools python3-cryptography openssl >&2
 rm -rf "$work"
 mkdir -p "$work/payload/src" "$work/payload/deb" "$work/payload/extra"
 
-host_results=$work/host.ktap
-: >"$host_results"
-hn=0
-host_result() {
-	hn=$((hn + 1))
-	if [ -z "${2-}" ]; then
-		echo "ok HOST $1" >>"$host_results"
-	else
-		echo "not ok HOST $1 # $2" >>"$host_results"
-	fi
-}
-finish() {
-	guest=$(tr -d '\r' 2>/dev/null <"$work/ktap.log" |
-		grep -E '^(ok|not ok|#) ' || true)
-	total=$(($(echo "$guest" | grep -c -E '^(ok|not ok) ' || true) + hn))
-	echo "1..$total"
-	n=0
-	{
-		[ -z "$guest" ] || echo "$guest"
-		cat "$host_results"
-	} | while IFS= read -r line; do
-		case $line in
-		'#'*) echo "$line" ;;
-		*)
-			n=$((n + 1))
-			echo "$line" | sed -E "s/^(ok|not ok) (HOST|[0-9]+) /\\1 $n /"
-			;;
-		esac
-	done
-}
+# shellcheck source=tests/host/vm-ktap.sh
+. tests/host/vm-ktap.sh
 
 start=$(date +%s)
 image=$(scripts/secureboot-image.sh) || {
