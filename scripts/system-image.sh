@@ -46,12 +46,16 @@ packages="systemd-sysv udev dbus apt kmod dkms gcc make libc6-dev
 fortunes-min initramfs-tools zstd busybox e2fsprogs procps
 linux-image-$release=$kver linux-headers-$release=$kver"
 
-# The mirror and suites are the host's (never written into this file).
-sources=/etc/apt/sources.list.d/debian.sources
-mirror=$(awk '$1 == "URIs:" && $2 !~ /security/ { print $2; exit }' \
-	"$sources")
+# The mirror and suites are the host's, as scripts/apt-suite.sh reads them
+# (from debian.sources or sources.list: a debootstrap root has only the
+# latter): its list for bookworm, which picked the kernel above, is the
+# image's too, so that apt finds the same packages there.
+sources=$cache/apt/bookworm-amd64/etc/sources.list
+mirror=$(awk '$1 == "deb" && $NF == "main" && $(NF - 1) !~ /-security$/ {
+		print $(NF - 2); exit }' "$sources" 2>/dev/null) || true
 [ -n "$mirror" ] || {
-	echo "system-image: no Debian mirror in $sources" >&2
+	echo "system-image: no Debian mirror in $sources" \
+		"(scripts/apt-suite.sh writes it from the host's apt sources)" >&2
 	exit 1
 }
 
@@ -102,8 +106,7 @@ start=$(date +%s)
 echo "system-image: debootstrap bookworm into $root" >&2
 debootstrap --variant=minbase bookworm "$root" "$mirror" >&2
 
-cp "$sources" "$root/etc/apt/sources.list.d/debian.sources"
-rm -f "$root/etc/apt/sources.list"
+cp "$sources" "$root/etc/apt/sources.list"
 for m in proc sys dev dev/pts; do
 	mount --bind "/$m" "$root/$m"
 done
