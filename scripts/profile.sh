@@ -12,8 +12,11 @@
 # tests/profile.sh for what it records.  A measurement, like make bench:
 # make check does not run it.
 #
-# The report goes to build/KERNEL/profile.out, the guest's console to
-# build/KERNEL/profile-console.log.  FORTUNE_TIMEOUT defaults to 1500 s.
+# The report goes to build/KERNEL/profile.txt (profile.out as it came from
+# the guest), the guest's console to build/KERNEL/profile-console.log; the
+# host's side, how long QEMU's threads waited for a host CPU, sampled every
+# half second, to build/KERNEL/profile-host.log and, summed up, to the end
+# of profile.txt.  FORTUNE_TIMEOUT defaults to 1500 s.
 set -eu
 
 kernel=${1:-generic}
@@ -94,15 +97,67 @@ gcc -static -O2 -Wall -Wextra -Werror -I. -Itests \
 for f in bench.out bench-console.log; do
 	[ ! -f "$out/$f" ] || mv "$out/$f" "$out/$f.keep"
 done
+# The host's side of it: every half second, each QEMU thread's time run
+# and time spent waiting for a host CPU (/proc/PID/task/TID/schedstat).
+rm -f "$out/profile-host.log"
+(
+	qemu=
+	while [ -z "$qemu" ] && sleep 1; do
+		for pid in $(pgrep -f -- "-initrd $out/initramfs.cpio.gz"); do
+			[ "$(cat "/proc/$pid/comm" 2>/dev/null)" != \
+				qemu-system-x86 ] || qemu=$pid
+		done
+	done
+	while [ -d "/proc/$qemu" ]; do
+		now=$(date +%s.%N)
+		for task in "/proc/$qemu/task/"*; do
+			read -r run wait _ <"$task/schedstat" 2>/dev/null &&
+				echo "$now ${task##*/} $run $wait"
+		done
+		sleep 0.5
+	done
+) >"$out/profile-host.log" 2>/dev/null &
+watcher=$!
 status=0
 FORTUNE_TIMEOUT=${FORTUNE_TIMEOUT:-1500} FORTUNE_EXTRA=$extra \
 	scripts/run.sh bench "$kernel" || status=$?
+# QEMU has exited (or never started): the watcher has nothing left to do.
+kill "$watcher" 2>/dev/null || true
+wait "$watcher" 2>/dev/null || true
 mv "$out/bench.out" "$out/profile.out" 2>/dev/null || true
 mv "$out/bench-console.log" "$out/profile-console.log" 2>/dev/null || true
 for f in bench.out bench-console.log; do
 	[ ! -f "$out/$f.keep" ] || mv "$out/$f.keep" "$out/$f"
 done
 tr -d '\r' <"$out/profile.out" >"$out/profile.txt" 2>/dev/null || true
+# The threads that ran most (the two vCPUs first): how long each waited
+# for a host CPU, in all and in its worst half second.
+{
+	echo
+	echo "## host: the QEMU threads that ran most, and their waits for a host CPU"
+	awk '
+	{
+		if ($2 in run) {
+			dw = $4 - wait[$2]
+			if (dw > worst[$2]) {
+				worst[$2] = dw
+				span[$2] = $1 - at[$2]
+			}
+			total_run[$2] += $3 - run[$2]
+			total_wait[$2] += dw
+		}
+		run[$2] = $3
+		wait[$2] = $4
+		at[$2] = $1
+	}
+	END {
+		for (t in total_run)
+			printf "thread %s ran %.1f s and waited %.1f s for a CPU (%.0f%% of the time it wanted one); worst: %.0f ms of waiting in %.2f s\n",
+				t, total_run[t] / 1e9, total_wait[t] / 1e9,
+				100 * total_wait[t] / (total_run[t] + total_wait[t] + 1),
+				worst[t] / 1e6, span[t]
+	}' "$out/profile-host.log" | sort -k4 -rn | head -n 3
+} >>"$out/profile.txt"
 say "QEMU status $status, host load $(cut -d' ' -f1-3 /proc/loadavg)" \
 	"on $(nproc) cores; report in ${out#"$top"/}/profile.txt"
 grep -q '^# end' "$out/profile.txt"
