@@ -32,7 +32,7 @@ SIG_HASH = $(shell sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"/\1/p' \
 	     $(KDIR)/.config 2>/dev/null)
 
 .PHONY: all modules fortunectl clean install uninstall check demo vm bench \
-	lint prove deb kdir sign
+	profile lint prove deb kdir sign
 
 all: modules fortunectl
 
@@ -115,6 +115,10 @@ vm:
 
 bench:
 	scripts/bench.sh
+
+# perf and ftrace in the guest over the write path (tests/profile.sh).
+profile:
+	scripts/profile.sh
 
 lint:
 	scripts/lint.sh

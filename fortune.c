@@ -560,31 +560,30 @@ out:
  * whether they hold a NUL byte: 0, -EINVAL (a NUL byte; every byte was
  * read), -EFAULT, or -ERESTARTSYS when a fatal signal ended it (or ended a
  * fault that userfaultfd held: the kernel retries such a fault until it is
- * served or the task is killed).  Without @to, only reads the bytes,
- * through a buffer on the stack.
+ * served or the task is killed).
  *
  * strncpy_from_user() copies and finds a NUL byte in one pass, a word at
  * a time; after a NUL byte the rest is only read with copy_from_user(),
  * since a byte that cannot be read (EFAULT) outranks a NUL byte (EINVAL).
  * A copy in chunks has resched points, and makes progress on its own: as
  * snap_copy(), only a fatal signal ends it.
+ *
+ * No buffer of its own on the stack: with CONFIG_INIT_STACK_ALL_ZERO one
+ * would be zeroed at every call, every small write's included.
  */
 static int fortune_copy_in(char *to, const char __user *buf, size_t len)
 {
-	char chunk[WRITE_SMALL];
 	size_t done, n;
 	bool nul = false;
 	long copied;
-	char *dst;
 
 	for (done = 0; done < len; done += n) {
-		n = min_t(size_t, len - done, to ? COPY_CHUNK : sizeof(chunk));
-		dst = to ? to + done : chunk;
-		copied = nul ? 0 : strncpy_from_user(dst, buf + done, n);
+		n = min_t(size_t, len - done, COPY_CHUNK);
+		copied = nul ? 0 : strncpy_from_user(to + done, buf + done, n);
 		if (copied >= 0 && copied < n) {
 			nul = true;
-			if (copy_from_user(dst + copied, buf + done + copied,
-					   n - copied))
+			if (copy_from_user(to + done + copied,
+					   buf + done + copied, n - copied))
 				copied = -EFAULT;
 		}
 		if (copied < 0)
@@ -596,6 +595,29 @@ static int fortune_copy_in(char *to, const char __user *buf, size_t len)
 			cond_resched();
 	}
 	return nul ? -EINVAL : 0;
+}
+
+/*
+ * As fortune_copy_in(), for a cookie there was no memory to copy: only
+ * reads the @len bytes at @buf, WRITE_SMALL at a time through the stack,
+ * for the error they give (EFAULT before EINVAL, as the README orders).
+ */
+static int fortune_check_in(const char __user *buf, size_t len)
+{
+	char chunk[WRITE_SMALL];
+	size_t done, n;
+	int ret, nul = 0;
+
+	for (done = 0; done < len; done += n) {
+		n = min_t(size_t, len - done, sizeof(chunk));
+		ret = fortune_copy_in(chunk, buf + done, n);
+		if (ret == -EINVAL)
+			nul = ret;
+		else if (ret)
+			return ret;
+		cond_resched();
+	}
+	return nul;
 }
 
 /*
@@ -612,7 +634,7 @@ static int fortune_add_big(const char __user *buf, u32 len)
 
 	copy = kvmalloc(len, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!copy)
-		return fortune_copy_in(NULL, buf, len) ?: -ENOMEM;
+		return fortune_check_in(buf, len) ?: -ENOMEM;
 	ret = fortune_copy_in(copy, buf, len);
 	if (!ret)
 		ret = fortune_store(copy, len);
@@ -621,33 +643,17 @@ static int fortune_add_big(const char __user *buf, u32 len)
 }
 
 /*
- * Adds the cookie that one write(2) of @count bytes at @buf holds.  When
- * several errors apply, the first of these wins: EINVAL for a count of 0,
- * EFBIG (decided on the count and on whether the last byte, which must be
- * readable, is a newline), EFAULT (a byte that cannot be read), EINVAL (a
- * NUL byte, or nothing but a newline), and only then what depends on the
- * pot: ENOSPC, or ENOMEM.
+ * Adds the cookie of a write(2) of @count bytes, 1 to WRITE_SMALL, at @buf:
+ * copied to the stack, then stored.  The errors and their order are
+ * fortune_add()'s.
  */
-static int fortune_add(const char __user *buf, size_t count)
+static int fortune_add_small(const char __user *buf, size_t count)
 {
 	char small[WRITE_SMALL];
 	size_t len;
 	char last;
 	int ret;
 
-	if (!count)
-		return -EINVAL;
-	/* Decided before reading: a count of gigabytes is refused at once. */
-	if (count - 1 > pot_max_len(&pot))
-		return -EFBIG;
-	if (count > sizeof(small)) {
-		if (get_user(last, buf + count - 1))
-			return -EFAULT;
-		len = count - (last == '\n');
-		if (len > pot_max_len(&pot))
-			return -EFBIG;
-		return fortune_add_big(buf, len);
-	}
 	ret = fortune_copy_in(small, buf, count);
 	if (ret == -ERESTARTSYS)
 		return ret;
@@ -667,6 +673,37 @@ static int fortune_add(const char __user *buf, size_t count)
 	if (!len)
 		return -EINVAL;
 	return fortune_store(small, len);
+}
+
+/*
+ * Adds the cookie that one write(2) of @count bytes at @buf holds.  When
+ * several errors apply, the first of these wins: EINVAL for a count of 0,
+ * EFBIG (decided on the count and on whether the last byte, which must be
+ * readable, is a newline), EFAULT (a byte that cannot be read), EINVAL (a
+ * NUL byte, or nothing but a newline), and only then what depends on the
+ * pot: ENOSPC, or ENOMEM.
+ *
+ * The stack buffer of a small cookie is fortune_add_small()'s: a write
+ * refused here, or a big one, does not zero it (CONFIG_INIT_STACK_ALL_ZERO).
+ */
+static int fortune_add(const char __user *buf, size_t count)
+{
+	size_t len;
+	char last;
+
+	if (!count)
+		return -EINVAL;
+	/* Decided before reading: a count of gigabytes is refused at once. */
+	if (count - 1 > pot_max_len(&pot))
+		return -EFBIG;
+	if (count <= WRITE_SMALL)
+		return fortune_add_small(buf, count);
+	if (get_user(last, buf + count - 1))
+		return -EFAULT;
+	len = count - (last == '\n');
+	if (len > pot_max_len(&pot))
+		return -EFBIG;
+	return fortune_add_big(buf, len);
 }
 
 static ssize_t fortune_write(struct file *file, const char __user *buf,
