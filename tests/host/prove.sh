@@ -7,9 +7,16 @@
 # failure, in build/prove/NAME.log.  Prints one KTAP document; exits 1 if
 # a proof fails.
 #
+# A harness passes when CBMC proves every property, and fails every probe:
+# a probe ("probe: WHAT", proofs/lib/pot_check.h) asserts that a state the
+# proof must reach is never reached, so its counterexample is the witness
+# that the state is reachable.  A probe that holds means the harness no
+# longer reaches that state: the proof would be vacuous there, and fails.
+#
 #   POT_DIR=DIR  prove DIR/fortune_pot.h instead (tests/host/prove-mutants.sh)
 #   PROVE_ARGS   extra make arguments for every harness (e.g. POT_OPS=4)
 #   PROVE_OUT    where the logs go (build/prove)
+#   PROVE_FIRST_FAIL=1  stop at the first harness that fails
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,18 +27,27 @@ mkdir -p "$out"
 # Fetch CBMC once, before the clock of the first proof starts.
 "$top/scripts/cbmc.sh" --version >&2
 
-harnesses=
+# The harnesses, in the order of proofs/ORDER (fastest and strongest first).
+harnesses=$(grep -v '^#' "$top/proofs/ORDER")
 for dir in "$top"/proofs/*/; do
 	[ -f "$dir/Makefile" ] || continue
 	dir=${dir%/}
-	harnesses="$harnesses ${dir##*/}"
+	echo "$harnesses" | grep -qx "${dir##*/}" || {
+		echo "prove: ${dir##*/} is not in proofs/ORDER" >&2
+		exit 1
+	}
 done
+
 echo "KTAP version 1"
 echo "1..$(echo "$harnesses" | wc -w)"
 n=0 failed=0
 for h in $harnesses; do
 	n=$((n + 1))
 	log=$out/$h.log
+	if [ "$failed" -gt 0 ] && [ -n "${PROVE_FIRST_FAIL:-}" ]; then
+		echo "ok $n $h # SKIP after a failure"
+		continue
+	fi
 	start=$(date +%s)
 	echo "prove: $h" >&2
 	status=0
@@ -40,14 +56,24 @@ for h in $harnesses; do
 		${PROVE_ARGS:-} >"$log" 2>&1 || status=$?
 	secs=$(($(date +%s) - start))
 	bounds=$(sed -n 's/^# Bounds: //p' "$top/proofs/$h/Makefile")
-	if [ "$status" -eq 0 ] && grep -q '^VERIFICATION SUCCESSFUL' "$log"; then
-		echo "ok $n $h in $secs s"
+	# CBMC exits 0 (all proved) or 10 (some property fails); the rest is
+	# an error.  Its results: "[NAME] line N DESCRIPTION: STATUS".
+	results=$(grep -E '^\[.*: (SUCCESS|FAILURE)$' "$log" || true)
+	bad=$(echo "$results" | grep -v ' probe: ' | grep ': FAILURE$' || true)
+	vacuous=$(echo "$results" | grep ' probe: ' | grep ': SUCCESS$' || true)
+	probes=$(echo "$results" | grep -c ' probe: ' || true)
+	if { [ "$status" -eq 0 ] || [ "$status" -eq 10 ]; } &&
+		[ -n "$results" ] && [ -z "$bad" ] && [ -z "$vacuous" ]; then
+		echo "ok $n $h in $secs s ($probes states reached)"
 		continue
 	fi
 	failed=$((failed + 1))
 	echo "# $h: $bounds"
-	grep -E '^\[.*: FAILURE$|^VERIFICATION|error' "$log" | head -n 20 |
+	[ -n "$results" ] || grep -E 'error|^VERIFICATION' "$log" | head -n 10 |
 		sed 's/^/# /'
+	[ -z "$bad" ] || echo "$bad" | head -n 20 | sed 's/^/# /'
+	[ -z "$vacuous" ] || echo "$vacuous" |
+		sed 's/^/# no longer reached: /'
 	echo "# (the whole output and the counterexample: ${log#"$top"/})"
 	echo "not ok $n $h in $secs s"
 done
