@@ -46,7 +46,20 @@ u32 nondet_u32(void);
 u64 nondet_u64(void);
 char nondet_char(void);
 
-#define PROBE(cond, what)	__CPROVER_assert(!(cond), "probe: " what)
+/*
+ * A probe of a state the fewest operations from an empty pot reach is
+ * compiled in where the harness reaches that deep (POT_PROBE_OPS), and
+ * not at all with POT_PROBES 0 (tests/host/prove-mutants.sh).
+ */
+#if POT_PROBES
+#define PROBE(cond, what, ops)						\
+	do {								\
+		if ((ops) <= POT_PROBE_OPS)				\
+			__CPROVER_assert(!(cond), "probe: " what);	\
+	} while (0)
+#else
+#define PROBE(cond, what, ops)	do { } while (0)
+#endif
 
 /* Assumed (harness start) or asserted (after an operation). */
 static int pot_assuming;
@@ -72,13 +85,26 @@ static u32 watch_off;
 static char watch_val;
 static int watching;
 
+/*
+ * What a run did, for scripts/cbmc-replay.sh: a counterexample's trace
+ * shows these, which become a line of fortune_kunit.c's replays[].
+ */
+static u32 replay_size;
+static struct {
+	u32 op;
+	u32 len;
+} replay_ops[POT_GHOST_CAP];
+static u32 replay_n;
+
 static void pot_inv(void)
 {
-	u32 n = pot_count(&pot), r, next_start = 0;
+	u32 n, r, next_start = 0;
 	u64 oldest = ghost_oldest(&ghost);
 
 	PROP(pot.size >= POT_MIN_SIZE && pot.size <= POT_MAX_SIZE, "size");
-	PROP(n == ghost.count, "count");
+	PROP(pot.old_count <= ghost.count &&
+	     pot.new_count == ghost.count - pot.old_count, "count");
+	n = pot_count(&pot);
 	PROP(pot.old_count || !pot.new_count, "no newer without older");
 	PROP(pot.used == ghost.used, "used");
 	PROP(pot.added == ghost.added, "added");
@@ -94,12 +120,9 @@ static void pot_inv(void)
 	PROP(ghost.after <= ghost.added, "after");
 	PROP(pot.cursor == (ghost.after > oldest ? ghost.after - oldest : 0),
 	     "cursor");
-	for (r = 0; r < POT_GHOST_CAP; r++) {
-		struct pot_slot slot;
+	for (r = 0; r < n && r < POT_GHOST_CAP; r++) {
+		struct pot_slot slot = pot_slot(&pot, r);
 
-		if (r >= n)
-			break;
-		slot = pot_slot(&pot, r);
 		PROP(slot.len == ghost_len(&ghost, r), "slot length");
 		if (r == pot.old_count)
 			next_start = 0;
@@ -223,8 +246,8 @@ static void pot_check(void)
 static void probe_drop(const struct fortune_pot *p, u32 drops)
 {
 	PROBE(drops >= p->old_count && p->new_count,
-	      "hand-over while the newer generation holds cookies");
-	PROBE(drops && p->cursor > 1, "drop with the cursor above 1");
+	      "hand-over while the newer generation holds cookies", 4);
+	PROBE(drops && p->cursor > 1, "drop with the cursor above 1", 5);
 }
 
 /*
@@ -244,24 +267,25 @@ static void op_write(void)
 	char *room;
 
 	__CPROVER_assume(len >= 1 && len <= pot_max_len(&pot));
+	replay_ops[replay_n % POT_GHOST_CAP].len = len;
 	/* The fit test is the largest length. */
 	assert(pot_fits(&pot, len) == (len <= pot_largest(&pot)));
 	dropped = 0;
 	if (!pot_fits(&pot, len)) {
 		u32 n = ghost.count;
 
-		PROBE(1, "evicting write");
+		PROBE(1, "evicting write", 2);
 		dropped = pot_make_room(&pot, len);
 		assert(dropped >= 1 && dropped <= n);
 		probe_drop(&save, dropped);
-		PROBE(dropped >= 2, "double drop");
+		PROBE(dropped >= 2, "double drop", 3);
 		for (i = 0; i < POT_GHOST_CAP && i < dropped; i++) {
 			before = all;
 			all += ghost_drop_oldest(&ghost);
 		}
 		/* The eviction bound: texts dropped before the last drop. */
 		assert(before < 2 * (u64)len);
-		PROBE(before >= len, "tight eviction");
+		PROBE(before >= len, "tight eviction", 5);
 		/* The fewest drops: one fewer does not fit (drops write nothing). */
 		for (i = 0; i + 1 < dropped && i < POT_GHOST_CAP; i++)
 			pot_drop_oldest(&save);
@@ -286,6 +310,8 @@ static void op_write(void)
 	}
 	pot_push(&pot, len);
 	ghost_push(&ghost, len, 0);
+	PROBE(pot.old_count >= 2 && pot.new_count >= 2,
+	      "two generations of two cookies or more", 5);
 }
 
 static void op_drop_oldest(void)
@@ -318,22 +344,31 @@ static void op_take_seq(void)
 /* Any one operation, chosen by CBMC; false: none (the run stops). */
 static int pot_op(void)
 {
-	switch (nondet_u32()) {
+#ifdef POT_ONLY_OP
+	u32 op = POT_ONLY_OP;
+#else
+	u32 op = nondet_u32();
+#endif
+
+	replay_ops[replay_n % POT_GHOST_CAP].op = op;
+	switch (op) {
 	case 0:
 		op_write();
-		return 1;
+		break;
 	case 1:
 		op_drop_oldest();
-		return 1;
+		break;
 	case 2:
 		op_clear();
-		return 1;
+		break;
 	case 3:
 		op_take_seq();
-		return 1;
+		break;
 	default:
 		return 0;
 	}
+	replay_n++;
+	return 1;
 }
 
 /* Every property of a state: the invariant, then what readers rely on. */
@@ -342,8 +377,6 @@ static void pot_check_all(void)
 	pot_assuming = 0;
 	pot_inv();
 	pot_check();
-	PROBE(pot.old_count >= 2 && pot.new_count >= 2,
-	      "two generations of two cookies or more");
 }
 
 #endif /* _PROOF_POT_CHECK_H */

@@ -17,6 +17,8 @@
 
 /* A power of two above POT_OPS: the ghost's ring never wraps. */
 #define POT_GHOST_CAP	8
+/* The probes of states reachable in POT_OPS operations. */
+#define POT_PROBE_OPS	POT_OPS
 #include "pot_check.h"
 
 static void pot_run(void)
@@ -35,6 +37,7 @@ static void pot_run(void)
 #endif
 	__CPROVER_assert(POT_OPS < POT_GHOST_CAP, "the ghost holds POT_OPS");
 	pot_init(&pot, mem, size);
+	replay_size = size;
 	ghost_init(&ghost);
 	/* One byte of one cookie, the one pushed as serial watch_serial. */
 	watch_serial = nondet_u64();
