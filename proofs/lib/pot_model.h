@@ -8,9 +8,9 @@
  * state reachable in at most POT_OPS steps is checked once, which costs
  * CBMC far less than checking after every step, and proves the same.
  *
- * A harness defines POT_OPS, POT_MIN_SIZE and POT_MAX_SIZE (and POT_SIZE
- * for one concrete size, whose buffer CBMC turns into plain bits), includes
- * fortune_pot.h, then this file, and calls pot_run().
+ * A harness defines POT_OPS, POT_MIN_SIZE and POT_MAX_SIZE (small: the
+ * buffer is a static array of POT_MAX_SIZE bytes), includes fortune_pot.h,
+ * then this file, and calls pot_run().
  */
 #ifndef _PROOF_POT_MODEL_H
 #define _PROOF_POT_MODEL_H
@@ -23,18 +23,17 @@
 
 static void pot_run(void)
 {
-#ifdef POT_SIZE
-	static char buf[POT_SIZE];
-	u32 size = POT_SIZE;
-	char *mem = buf;
-#else
+	/*
+	 * A buffer of POT_MAX_SIZE bytes, which CBMC turns into plain bits;
+	 * the pot takes the first @size of them.  CBMC's bounds check is
+	 * then against POT_MAX_SIZE: pot_check() asserts that every stored
+	 * text and slot, and the room of every write, lies in [0, size),
+	 * and the pot touches no other byte.
+	 */
+	static char mem[POT_MAX_SIZE];
 	u32 size = nondet_u32();
-	char *mem;
 
 	__CPROVER_assume(size >= POT_MIN_SIZE && size <= POT_MAX_SIZE);
-	mem = malloc(size);
-	__CPROVER_assume(mem);
-#endif
 	__CPROVER_assert(POT_OPS < POT_GHOST_CAP, "the ghost holds POT_OPS");
 	pot_init(&pot, mem, size);
 	replay_size = size;
