@@ -6,7 +6,7 @@
  * step from any state that satisfies the invariant).
  *
  * The invariant (pot_inv()) ties the pot's fields and slots to the ghost
- * sequence (pot_ghost.h), for n = pot_count() cookies of ranks 0 .. n - 1:
+ * sequence (fortune_pot.h), for n = pot_count() cookies of ranks 0 .. n - 1:
  *
  *   - n = old_count + new_count, and new_count = 0 when old_count = 0;
  *     used = the texts' lengths + 8 n, added = the ghost's serial count;
@@ -39,8 +39,6 @@
 
 #include <assert.h>
 #include <stdlib.h>
-
-#include "pot_ghost.h"
 
 u32 nondet_u32(void);
 u64 nondet_u64(void);

@@ -15,8 +15,6 @@
 #ifndef _PROOF_POT_MODEL_H
 #define _PROOF_POT_MODEL_H
 
-/* A power of two above POT_OPS: the ghost's ring never wraps. */
-#define POT_GHOST_CAP	8
 /* The probes of states reachable in POT_OPS operations. */
 #define POT_PROBE_OPS	POT_OPS
 #include "pot_check.h"

@@ -24,7 +24,6 @@
 
 #include "fortune_pot.h"
 
-#define POT_GHOST_CAP	8
 /* Every probe: each state must satisfy the invariant, one step away. */
 #define POT_PROBE_OPS	1000
 #include "pot_check.h"
