@@ -17,6 +17,7 @@
 #   PROVE_ARGS   extra make arguments for every harness (e.g. POT_OPS=4)
 #   PROVE_OUT    where the logs go (build/prove)
 #   PROVE_FIRST_FAIL=1  stop at the first harness that fails
+#   PROVE_LIST   the file naming the harnesses (proofs/ORDER)
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,13 +28,16 @@ mkdir -p "$out"
 # Fetch CBMC once, before the clock of the first proof starts.
 "$top/scripts/cbmc.sh" --version >&2
 
-# The harnesses, in the order of proofs/ORDER (fastest and strongest first).
-harnesses=$(grep -v '^#' "$top/proofs/ORDER")
+# The harnesses, in the order of proofs/ORDER (or PROVE_LIST, a file of
+# the same form: proofs/STEP, the inductive step, is `make prove-step`).
+# Every harness must be named in one of the two.
+list=${PROVE_LIST:-$top/proofs/ORDER}
+harnesses=$(grep -v '^#' "$list")
 for dir in "$top"/proofs/*/; do
 	[ -f "$dir/Makefile" ] || continue
 	dir=${dir%/}
-	echo "$harnesses" | grep -qx "${dir##*/}" || {
-		echo "prove: ${dir##*/} is not in proofs/ORDER" >&2
+	cat "$top/proofs/ORDER" "$top/proofs/STEP" | grep -qx "${dir##*/}" || {
+		echo "prove: ${dir##*/} is in neither proofs/ORDER nor proofs/STEP" >&2
 		exit 1
 	}
 done
