@@ -305,16 +305,17 @@ static void pot_matches_model(struct kunit *test)
  * a counterexample or a probe's witness (scripts/cbmc-replay.sh turns the
  * trace in build/prove/NAME.log into such a line).  The first is the
  * bounded run's witness of a hand-over while the newer generation holds a
- * cookie, the second a tight eviction (texts dropped before the last drop
- * at least len).
+ * cookie (then an evicting write, which a missed hand-over breaks), the
+ * second a tight eviction (texts dropped before the last drop at least
+ * len).
  */
 static const struct {
 	u32 size;
 	u32 ops;
 	struct pot_op op[8];
 } replays[] = {
-	{ 64, 4, { { OP_WRITE, 20 }, { OP_WRITE, 20 }, { OP_WRITE, 10 },
-		   { OP_DROP, 0 } } },
+	{ 64, 5, { { OP_WRITE, 20 }, { OP_WRITE, 20 }, { OP_WRITE, 10 },
+		   { OP_DROP, 0 }, { OP_WRITE, 40 } } },
 	{ 79, 6, { { OP_WRITE, 30 }, { OP_WRITE, 10 }, { OP_WRITE, 6 },
 		   { OP_WRITE, 16 }, { OP_WRITE, 24 }, { OP_WRITE, 22 } } },
 };
