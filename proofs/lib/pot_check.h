@@ -45,18 +45,33 @@ u64 nondet_u64(void);
 char nondet_char(void);
 
 /*
- * A probe of a state the fewest operations from an empty pot reach is
- * compiled in where the harness reaches that deep (POT_PROBE_OPS), and
- * not at all with POT_PROBES 0 (tests/host/prove-mutants.sh).
+ * PROBEn: a probe of a state that n operations from an empty pot reach at
+ * the fewest; compiled in only where the harness reaches that deep
+ * (POT_PROBE_OPS >= n), and not at all with POT_PROBES 0
+ * (tests/host/prove-mutants.sh).  The preprocessor leaves it out, so that
+ * an unreachable probe is never even reported.
  */
-#if POT_PROBES
-#define PROBE(cond, what, ops)						\
-	do {								\
-		if ((ops) <= POT_PROBE_OPS)				\
-			__CPROVER_assert(!(cond), "probe: " what);	\
-	} while (0)
+#define PROBE(cond, what)	__CPROVER_assert(!(cond), "probe: " what)
+#define NO_PROBE(cond, what)	do { } while (0)
+#if POT_PROBES && POT_PROBE_OPS >= 2
+#define PROBE2	PROBE
 #else
-#define PROBE(cond, what, ops)	do { } while (0)
+#define PROBE2	NO_PROBE
+#endif
+#if POT_PROBES && POT_PROBE_OPS >= 3
+#define PROBE3	PROBE
+#else
+#define PROBE3	NO_PROBE
+#endif
+#if POT_PROBES && POT_PROBE_OPS >= 4
+#define PROBE4	PROBE
+#else
+#define PROBE4	NO_PROBE
+#endif
+#if POT_PROBES && POT_PROBE_OPS >= 5
+#define PROBE5	PROBE
+#else
+#define PROBE5	NO_PROBE
 #endif
 
 /* Assumed (harness start) or asserted (after an operation). */
@@ -243,9 +258,9 @@ static void pot_check(void)
 /* Before an operation: what a drop from this state reaches. */
 static void probe_drop(const struct fortune_pot *p, u32 drops)
 {
-	PROBE(drops >= p->old_count && p->new_count,
-	      "hand-over while the newer generation holds cookies", 4);
-	PROBE(drops && p->cursor > 1, "drop with the cursor above 1", 5);
+	PROBE4(drops >= p->old_count && p->new_count,
+	      "hand-over while the newer generation holds cookies");
+	PROBE5(drops && p->cursor > 1, "drop with the cursor above 1");
 }
 
 /*
@@ -272,18 +287,18 @@ static void op_write(void)
 	if (!pot_fits(&pot, len)) {
 		u32 n = ghost.count;
 
-		PROBE(1, "evicting write", 2);
+		PROBE2(1, "evicting write");
 		dropped = pot_make_room(&pot, len);
 		assert(dropped >= 1 && dropped <= n);
 		probe_drop(&save, dropped);
-		PROBE(dropped >= 2, "double drop", 3);
+		PROBE3(dropped >= 2, "double drop");
 		for (i = 0; i < POT_GHOST_CAP && i < dropped; i++) {
 			before = all;
 			all += ghost_drop_oldest(&ghost);
 		}
 		/* The eviction bound: texts dropped before the last drop. */
 		assert(before < 2 * (u64)len);
-		PROBE(before >= len, "tight eviction", 5);
+		PROBE5(before >= len, "tight eviction");
 		/* The fewest drops: one fewer does not fit (drops write nothing). */
 		for (i = 0; i + 1 < dropped && i < POT_GHOST_CAP; i++)
 			pot_drop_oldest(&save);
@@ -308,8 +323,8 @@ static void op_write(void)
 	}
 	pot_push(&pot, len);
 	ghost_push(&ghost, len, 0);
-	PROBE(pot.old_count >= 2 && pot.new_count >= 2,
-	      "two generations of two cookies or more", 5);
+	PROBE5(pot.old_count >= 2 && pot.new_count >= 2,
+	      "two generations of two cookies or more");
 }
 
 static void op_drop_oldest(void)
