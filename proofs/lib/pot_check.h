@@ -2,7 +2,7 @@
 /*
  * The pot's representation invariant, the properties every state must
  * have, and the operations as fortune.c makes them, for the CBMC harnesses
- * (pot_model.h: bounded runs from an empty pot; ../pot_step: the inductive
+ * (pot_model.h: bounded runs from an empty pot; pot_step.h: the inductive
  * step from any state that satisfies the invariant).
  *
  * The invariant (pot_inv()) ties the pot's fields and slots to the ghost
@@ -23,7 +23,7 @@
  *     or 0 when no cookie after the last one taken is older than that.
  *
  * Each clause is a PROP(): assumed on the harness's starting state of
- * ../pot_step, asserted after every operation.  Beside it, pot_check()
+ * pot_step.h, asserted after every operation.  Beside it, pot_check()
  * asserts what a reader of the pot relies on, stated without the layout:
  * every text and slot lies in the buffer, none overlaps another, every
  * cookie reads back with its length and bytes, and the fit test, the
