@@ -319,9 +319,26 @@ struct pot_ghost {
 	u32 count;
 	u64 after;
 	u64 used;
+#ifndef POT_GHOST_APART
 	u32 lens[POT_GHOST_CAP];
 	char marks[POT_GHOST_CAP];
+#endif
 };
+
+/*
+ * With POT_GHOST_APART (the unbounded proof, whose ring is too large for
+ * CBMC to flatten as an array of fixed size), the ring is two arrays that
+ * the proof allocates, for the one ghost there is.
+ */
+#ifdef POT_GHOST_APART
+static u32 *pot_ghost_lens;
+static char *pot_ghost_marks;
+#define GHOST_LENS(g)	pot_ghost_lens
+#define GHOST_MARKS(g)	pot_ghost_marks
+#else
+#define GHOST_LENS(g)	((g)->lens)
+#define GHOST_MARKS(g)	((g)->marks)
+#endif
 
 static inline void ghost_init(struct pot_ghost *g)
 {
@@ -338,18 +355,18 @@ static inline u64 ghost_oldest(const struct pot_ghost *g)
 
 static inline u32 ghost_len(const struct pot_ghost *g, u32 rank)
 {
-	return g->lens[(ghost_oldest(g) + rank) % POT_GHOST_CAP];
+	return GHOST_LENS(g)[(ghost_oldest(g) + rank) % POT_GHOST_CAP];
 }
 
 static inline char ghost_mark(const struct pot_ghost *g, u32 rank)
 {
-	return g->marks[(ghost_oldest(g) + rank) % POT_GHOST_CAP];
+	return GHOST_MARKS(g)[(ghost_oldest(g) + rank) % POT_GHOST_CAP];
 }
 
 static inline void ghost_push(struct pot_ghost *g, u32 len, char mark)
 {
-	g->lens[g->added % POT_GHOST_CAP] = len;
-	g->marks[g->added % POT_GHOST_CAP] = mark;
+	GHOST_LENS(g)[g->added % POT_GHOST_CAP] = len;
+	GHOST_MARKS(g)[g->added % POT_GHOST_CAP] = mark;
 	g->added++;
 	g->count++;
 	g->used += (u64)len + POT_SLOT_SIZE;

@@ -100,18 +100,21 @@ static int watching;
 
 /*
  * What a run did, for scripts/cbmc-replay.sh: a counterexample's trace
- * shows these, which become a line of fortune_kunit.c's replays[].
+ * shows these, which become a line of fortune_kunit.c's replays[].  A
+ * bounded run makes fewer than POT_REPLAY_OPS operations.
  */
+#define POT_REPLAY_OPS	16
 static u32 replay_size;
 static struct {
 	u32 op;
 	u32 len;
-} replay_ops[POT_GHOST_CAP];
+} replay_ops[POT_REPLAY_OPS];
 static u32 replay_n;
 
-static void pot_inv(void)
+/* The clauses on the pot's fields alone. */
+static void pot_inv_fields(void)
 {
-	u32 n, r, next_start = 0;
+	u32 n;
 	u64 oldest = ghost_oldest(&ghost);
 
 	PROP(pot.size >= POT_MIN_SIZE && pot.size <= POT_MAX_SIZE, "size");
@@ -133,26 +136,52 @@ static void pot_inv(void)
 	PROP(ghost.after <= ghost.added, "after");
 	PROP(pot.cursor == (ghost.after > oldest ? ghost.after - oldest : 0),
 	     "cursor");
-	for (r = 0; r < n && r < POT_GHOST_CAP; r++) {
-		struct pot_slot slot = pot_slot(&pot, r);
+}
 
-		PROP(slot.len == ghost_len(&ghost, r), "slot length");
-		if (r == pot.old_count)
-			next_start = 0;
-		if (r && r != pot.old_count)
-			PROP(slot.start == next_start, "contiguous texts");
-		PROP((u64)slot.start + slot.len <= pot.size, "text in pot");
-		next_start = slot.start + slot.len;
-		if (r + 1 == pot.old_count)
-			PROP(next_start == pot.old_end, "old_end");
-		if (r + 1 == n && pot.new_count)
-			PROP(next_start == pot.new_end, "new_end");
+/*
+ * The clauses on the cookie of rank @r, if it is stored: its slot, and
+ * where its text is against the previous cookie's of its generation and
+ * the generation's ends.
+ */
+static void pot_inv_rank(u32 r)
+{
+	struct pot_slot slot, prev;
+	u64 end;
+
+	if (r >= pot_count(&pot))
+		return;
+	slot = pot_slot(&pot, r);
+	end = (u64)slot.start + slot.len;
+	PROP(slot.len == ghost_len(&ghost, r), "slot length");
+	PROP(end <= pot.size, "text in pot");
+	if (r == pot.old_count)
+		PROP(slot.start == 0, "newer at 0");
+	if (r && r != pot.old_count) {
+		prev = pot_slot(&pot, r - 1);
+		PROP(slot.start == (u64)prev.start + prev.len,
+		     "contiguous texts");
 	}
-	if (pot.new_count) {
-		PROP(pot_slot(&pot, pot.old_count).start == 0, "newer at 0");
+	if (r + 1 == pot.old_count)
+		PROP(end == pot.old_end, "old_end");
+	if (r + 1 == pot_count(&pot) && pot.new_count)
+		PROP(end == pot.new_end, "new_end");
+}
+
+/*
+ * The representation invariant: the fields, then every stored cookie
+ * (at most POT_GHOST_CAP: the bounded harnesses store fewer), then where
+ * the newer generation's texts end.
+ */
+static void pot_inv(void)
+{
+	u32 r;
+
+	pot_inv_fields();
+	for (r = 0; r < pot_count(&pot) && r < POT_GHOST_CAP; r++)
+		pot_inv_rank(r);
+	if (pot.new_count)
 		PROP(pot.new_end <= pot_slot(&pot, 0).start,
 		     "newer below the oldest");
-	}
 }
 
 /* [a, a + alen) and [b, b + blen) do not overlap. */
@@ -181,15 +210,15 @@ static u32 check_cookie(u32 rank)
 }
 
 /*
- * What must hold of every state, for readers of the pot: the ranks a and b
- * are nondeterministic, so each assertion about them holds for every cookie
- * and every pair of distinct cookies.
+ * What must hold of every state, for readers of the pot, with @a and @b
+ * two ranks: pot_check() passes nondeterministic ones, so each assertion
+ * about them holds for every cookie and every pair of distinct cookies.
  */
-static void pot_check(void)
+static void pot_check_ranks(u32 a, u32 b)
 {
 	u32 n = pot_count(&pot);
 	u32 largest = pot_largest(&pot);
-	u32 a, b, pos, rank, start_a, start_b, len_a;
+	u32 pos, rank, start_a, start_b, len_a;
 	u64 serial;
 
 	assert(n == ghost.count);
@@ -241,11 +270,9 @@ static void pot_check(void)
 	__CPROVER_assume(pos < n);
 	assert(pot_peek_rank(&pot, pos) == ghost_peek_rank(&ghost, pos));
 
-	a = nondet_u32();
 	__CPROVER_assume(a < n);
 	start_a = check_cookie(a);
 	len_a = ghost_len(&ghost, a);
-	b = nondet_u32();
 	__CPROVER_assume(b < n && b != a);
 	start_b = check_cookie(b);
 	assert(disjoint(pot_slot_offset(&pot, a), POT_SLOT_SIZE,
@@ -255,12 +282,49 @@ static void pot_check(void)
 			POT_SLOT_SIZE));
 }
 
+static void pot_check(void)
+{
+	pot_check_ranks(nondet_u32(), nondet_u32());
+}
+
 /* Before an operation: what a drop from this state reaches. */
 static void probe_drop(const struct fortune_pot *p, u32 drops)
 {
 	PROBE4(drops >= p->old_count && p->new_count,
 	      "hand-over while the newer generation holds cookies");
 	PROBE5(drops && p->cursor > 1, "drop with the cursor above 1");
+}
+
+/*
+ * The end of a write of @len bytes, once it fits: the caller writes the
+ * text at pot_room(), pot_push() stores it.
+ */
+static void write_push(u32 len)
+{
+	char *room;
+	u32 off;
+
+	assert(pot_fits(&pot, len));
+	room = pot_room(&pot, len);
+	assert(room >= pot.mem && (u64)(room - pot.mem) + len <= pot.size);
+	/*
+	 * The caller writes the text: one byte, at an offset CBMC picks, of
+	 * any value, unless it is the watched one; a stored byte it could
+	 * reach is thus overwritten on some path.
+	 */
+	off = nondet_u32();
+	__CPROVER_assume(off < len);
+	if (watching == 1 && watch_serial == ghost.added) {
+		watching = 2;
+		watch_off = off;
+		room[off] = watch_val;
+	} else {
+		room[off] = nondet_char();
+	}
+	pot_push(&pot, len);
+	ghost_push(&ghost, len, 0);
+	PROBE5(pot.old_count >= 2 && pot.new_count >= 2,
+	      "two generations of two cookies or more");
 }
 
 /*
@@ -274,13 +338,12 @@ static void probe_drop(const struct fortune_pot *p, u32 drops)
  */
 static void op_write(void)
 {
-	u32 len = nondet_u32(), dropped, i, off;
+	u32 len = nondet_u32(), dropped, i;
 	u64 before = 0, all = 0;
 	struct fortune_pot save = pot;
-	char *room;
 
 	__CPROVER_assume(len >= 1 && len <= pot_max_len(&pot));
-	replay_ops[replay_n % POT_GHOST_CAP].len = len;
+	replay_ops[replay_n % POT_REPLAY_OPS].len = len;
 	/* The fit test is the largest length. */
 	assert(pot_fits(&pot, len) == (len <= pot_largest(&pot)));
 	dropped = 0;
@@ -304,27 +367,20 @@ static void op_write(void)
 			pot_drop_oldest(&save);
 		assert(!pot_fits(&save, len));
 	}
-	assert(pot_fits(&pot, len));
-	room = pot_room(&pot, len);
-	assert(room >= pot.mem && (u64)(room - pot.mem) + len <= pot.size);
-	/*
-	 * The caller writes the text: one byte, at an offset CBMC picks, of
-	 * any value, unless it is the watched one; a stored byte it could
-	 * reach is thus overwritten on some path.
-	 */
-	off = nondet_u32();
-	__CPROVER_assume(off < len);
-	if (watching == 1 && watch_serial == ghost.added) {
-		watching = 2;
-		watch_off = off;
-		room[off] = watch_val;
-	} else {
-		room[off] = nondet_char();
-	}
-	pot_push(&pot, len);
-	ghost_push(&ghost, len, 0);
-	PROBE5(pot.old_count >= 2 && pot.new_count >= 2,
-	      "two generations of two cookies or more");
+	write_push(len);
+}
+
+/* A write into an empty pot: it fits, whatever its length. */
+static void op_first_write(void)
+{
+	u32 len = nondet_u32();
+
+	__CPROVER_assume(len >= 1 && len <= pot_max_len(&pot));
+	replay_ops[replay_n % POT_REPLAY_OPS].op = 0;
+	replay_ops[replay_n % POT_REPLAY_OPS].len = len;
+	assert(!pot_count(&pot) && pot_fits(&pot, len));
+	write_push(len);
+	replay_n++;
 }
 
 static void op_drop_oldest(void)
@@ -373,7 +429,7 @@ static int pot_op(void)
 	u32 op = nondet_u32();
 #endif
 
-	replay_ops[replay_n % POT_GHOST_CAP].op = op;
+	replay_ops[replay_n % POT_REPLAY_OPS].op = op;
 	switch (op) {
 #if POT_HAS_OP(0)
 	case 0:

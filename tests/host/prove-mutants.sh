@@ -19,10 +19,6 @@ set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/build/prove-mutants
-rm -rf "$out"
-mkdir -p "$out"
-[ -n "${FORTUNE_DEPS_DONE:-}" ] || "$top/scripts/deps.sh" gcc libc6-dev >&2
-"$top/scripts/cbmc.sh" --version >&2
 
 # NAME|what it plants|sed script (one line of fortune_pot.h each).
 mutants='
@@ -44,27 +40,31 @@ find-serial-unborn|the serial of the next cookie is found|s/^\tif (serial < olde
 peek-wrap|PEEK wraps one place late|s/^\treturn pos < to_end ? next + pos : pos - to_end;$/\treturn pos <= to_end ? next + pos : pos - to_end;/
 '
 
-count=$(echo "$mutants" | grep -c '|')
-echo "KTAP version 1"
-echo "1..$count"
-n=0 failed=0
-while IFS='|' read -r m what script; do
-	[ -n "$m" ] || continue
-	n=$((n + 1))
+# --one N: plant and prove mutant N; its KTAP lines go to $out/N.result.
+if [ "${1:-}" = --one ]; then
+	n=$2
+	line=$(printf '%s\n' "$mutants" | grep '|' | sed -n "${n}p")
+	m=${line%%|*}
+	rest=${line#*|}
+	what=${rest%%|*}
+	script=${rest#*|}
 	dir=$out/$m
+	res=$out/$n.result
 	mkdir -p "$dir/src"
 	cp "$top/fortune.h" "$dir/src/"
 	sed "$script" "$top/fortune_pot.h" >"$dir/src/fortune_pot.h"
 	echo "prove-mutants: $m" >&2
 	if cmp -s "$top/fortune_pot.h" "$dir/src/fortune_pot.h"; then
-		echo "# $m: the sed no longer matches fortune_pot.h"
-		echo "not ok $n $m is planted"
-		failed=$((failed + 1))
-		continue
+		{
+			echo "# $m: the sed no longer matches fortune_pot.h"
+			echo "not ok $n $m is planted"
+		} >"$res"
+		exit 0
 	fi
 	diff -u "$top/fortune_pot.h" "$dir/src/fortune_pot.h" >"$dir/diff" || true
 	start=$(date +%s)
-	POT_DIR=$dir/src PROVE_OUT=$dir PROVE_FIRST_FAIL=1 \
+	POT_DIR=$dir/src PROVE_OUT=$dir PROVE_FIRST_FAIL=1 PROVE_JOBS=1 \
+		PROVE_CHEAPEST_FIRST=1 \
 		PROVE_ARGS='CBMC_EXTRA=--stop-on-fail PROBES=0' \
 		FORTUNE_DEPS_DONE=1 "$top/tests/host/prove.sh" \
 		>"$dir/prove.ktap" 2>&1 || true
@@ -72,16 +72,41 @@ while IFS='|' read -r m what script; do
 	# The property the counterexample violates (probes are left out).
 	caught=$(grep -h -A 3 '^Violated property:' "$dir"/*.log 2>/dev/null |
 		head -n 4 || true)
+	by=$(grep -l '^Violated property:' "$dir"/*.log 2>/dev/null |
+		head -n 1 || true)
+	by=${by##*/}
 	if [ -n "$caught" ] && ! echo "$caught" | grep -q 'probe: ' &&
 		grep -q '^Counterexample:' "$dir"/*.log; then
-		echo "$caught" | sed "s/^/# $m: /"
-		echo "ok $n $m ($what) is rejected, with a counterexample, in $secs s"
+		{
+			echo "$caught" | sed "s/^/# $m: /"
+			echo "ok $n $m ($what) is rejected by ${by%.log}," \
+				"with a counterexample, in $secs s"
+		} >"$res"
 	else
-		echo "# $m ($what): no counterexample (${dir#"$top"/})"
-		echo "not ok $n $m ($what) is rejected, in $secs s"
-		failed=$((failed + 1))
+		{
+			echo "# $m ($what): no counterexample (${dir#"$top"/})"
+			echo "not ok $n $m ($what) is rejected, in $secs s"
+		} >"$res"
 	fi
-done <<EOF_MUTANTS
-$mutants
-EOF_MUTANTS
-[ "$failed" -eq 0 ]
+	exit 0
+fi
+
+rm -rf "$out"
+mkdir -p "$out"
+[ -n "${FORTUNE_DEPS_DONE:-}" ] || "$top/scripts/deps.sh" gcc libc6-dev >&2
+CBMC_ROOT=${CBMC_ROOT:-$("$top/scripts/cbmc.sh" --root)}
+export CBMC_ROOT
+"$top/scripts/cbmc.sh" --version >&2
+
+# PROVE_JOBS mutants at once (default: one per CPU), each proved by one
+# run at a time, stopping at the first that rejects it.
+count=$(echo "$mutants" | grep -c '|')
+echo "KTAP version 1"
+echo "1..$count"
+seq 1 "$count" | xargs -P "${PROVE_JOBS:-$(nproc)}" -n 1 "$0" --one
+n=0
+while [ "$n" -lt "$count" ]; do
+	n=$((n + 1))
+	cat "$out/$n.result"
+done
+! grep -q '^not ok' "$out"/*.result
