@@ -8,6 +8,8 @@
 # slower on the pot's proofs (README, "The pot's proofs").  Trixie's needs
 # trixie's C and C++ libraries, so it runs in a root of its own: cbmc and
 # the packages it links (minisat, libc6, libstdc++6, libgcc-s1, zlib1g),
+# with trixie's z3 (z3, libz3-4) for `--z3`, which CBMC starts by name
+# (a wrapper in the root's wrap/, first in PATH, runs it),
 # taken with scripts/apt-suite.sh (trixie's index, apt's own state, the
 # host's mirrors) and unpacked with dpkg-deb -x into
 # $FORTUNE_CACHE/tools/cbmc_VERSIONS, once.  cbmc starts through that
@@ -27,17 +29,19 @@
 set -eu
 
 CBMC_VERSION=6.6.0-4
-libs="minisat libc6 libstdc++6 libgcc-s1 zlib1g"
+libs="minisat libc6 libstdc++6 libgcc-s1 zlib1g z3 libz3-4"
 
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${FORTUNE_CACHE:-/var/cache/fortune-ko}
 apt_suite="$here/apt-suite.sh trixie amd64"
 
-# run DIR ARGS...: cbmc from the root in DIR.
+# run DIR ARGS...: cbmc from the root in DIR, its z3 first in PATH.
 run() {
 	lib=$1/usr/lib/x86_64-linux-gnu
 	root=$1
 	shift
+	PATH=$root/wrap:$PATH
+	export PATH
 	exec "$lib/ld-linux-x86-64.so.2" --library-path "$lib:$root/usr/lib" \
 		"$root/usr/bin/cbmc" "$@"
 }
@@ -78,12 +82,23 @@ if [ ! -x "$dir/usr/bin/cbmc" ]; then
 			dpkg-deb -x "$deb" root
 		done
 	)
+	# z3 by name, through the root's loader, wherever the root ends.
+	mkdir "$tmp/root/wrap"
+	cat >"$tmp/root/wrap/z3" <<'EOF_Z3'
+#!/bin/sh
+root=$(cd "$(dirname "$0")/.." && pwd)
+lib=$root/usr/lib/x86_64-linux-gnu
+exec "$lib/ld-linux-x86-64.so.2" --library-path "$lib" "$root/usr/bin/z3" "$@"
+EOF_Z3
+	chmod +x "$tmp/root/wrap/z3"
 	lib=$tmp/root/usr/lib/x86_64-linux-gnu
-	"$lib/ld-linux-x86-64.so.2" --library-path "$lib:$tmp/root/usr/lib" \
-		"$tmp/root/usr/bin/cbmc" --version >&2 || {
-		echo "cbmc: trixie's cbmc does not run on this host" >&2
+	if ! "$tmp/root/wrap/z3" --version >&2 ||
+		! "$lib/ld-linux-x86-64.so.2" --library-path \
+			"$lib:$tmp/root/usr/lib" "$tmp/root/usr/bin/cbmc" \
+			--version >&2; then
+		echo "cbmc: trixie's cbmc or z3 does not run on this host" >&2
 		exit 1
-	}
+	fi
 	# Another run may have won the race: keep its copy.
 	mv -T "$tmp/root" "$dir" 2>/dev/null || true
 	rm -rf "$tmp"

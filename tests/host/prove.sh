@@ -21,10 +21,6 @@
 #   PROVE_FIRST_FAIL=1  start no run after one has failed
 #   PROVE_LIST   the file naming the runs (proofs/ORDER)
 #   PROVE_JOBS   runs at once (default: the number of CPUs)
-#   PROVE_CHEAPEST_FIRST=1  start the runs from the end of the list: the
-#                list names the longest first, so that PROVE_JOBS runs
-#                end together; tests/host/prove-mutants.sh, which stops
-#                at the first run that fails, starts from the cheapest
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -112,7 +108,6 @@ echo "1..$count"
 PROVE_OUT=$out
 export PROVE_OUT
 echo "$runs" | awk '{ print NR, $0 }' |
-	if [ -n "${PROVE_CHEAPEST_FIRST:-}" ]; then tac; else cat; fi |
 	xargs -P "${PROVE_JOBS:-$(nproc)}" -L 1 "$0" --one
 n=0
 while [ "$n" -lt "$count" ]; do
