@@ -8,6 +8,8 @@
 #include <linux/module.h>
 #include <linux/random.h>
 
+/* The proofs' ghost model, in fortune_pot.h, with room for 512 cookies. */
+#define POT_GHOST_CAP	512
 #include "fortune_pot.h"
 
 /* A pot of @size bytes that lives as long as the test. */
@@ -176,62 +178,163 @@ static void pot_clear_resets(struct kunit *test)
 }
 
 /*
- * Random adds (evicting when needed), takes and clears on pots of odd
- * sizes, checked against a plain FIFO of (length, byte) after every step.
+ * The operations as the proofs' harnesses make them (proofs/lib/pot_check.h),
+ * judged by the same ghost model (fortune_pot.h, under POT_GHOST_CAP), so
+ * that a run here and a run there mean the same thing.
+ */
+
+enum { OP_WRITE, OP_DROP, OP_CLEAR, OP_TAKE };
+
+struct pot_op {
+	u32 op;
+	u32 len;
+};
+
+/* Every cookie against the ghost: length, bytes, serial, PEEK's rank. */
+static void check_ghost(struct kunit *test, struct fortune_pot *pot,
+			const struct pot_ghost *g)
+{
+	u32 i, rank, largest = pot_largest(pot);
+
+	KUNIT_ASSERT_EQ(test, pot_count(pot), g->count);
+	KUNIT_ASSERT_EQ(test, (u64)pot->used, g->used);
+	KUNIT_ASSERT_EQ(test, pot->added, g->added);
+	KUNIT_ASSERT_EQ(test, pot_next_rank(pot), ghost_next_rank(g));
+	/* pot_largest() is maximal: one byte more does not fit. */
+	if (largest < pot_max_len(pot))
+		KUNIT_EXPECT_FALSE(test, pot_fits(pot, largest + 1));
+	for (i = 0; i < g->count; i++) {
+		KUNIT_EXPECT_EQ(test, cookie_byte(test, pot, i,
+						  ghost_len(g, i)),
+				ghost_mark(g, i));
+		KUNIT_EXPECT_EQ(test, pot_serial(pot, i), ghost_oldest(g) + i);
+		KUNIT_EXPECT_TRUE(test, pot_find_serial(pot, ghost_oldest(g) + i,
+							&rank));
+		KUNIT_EXPECT_EQ(test, rank, i);
+		KUNIT_EXPECT_EQ(test, pot_peek_rank(pot, i),
+				ghost_peek_rank(g, i));
+	}
+	KUNIT_EXPECT_FALSE(test, pot_find_serial(pot, g->added, &rank));
+}
+
+/*
+ * One operation on the pot and the ghost, as proofs/lib/pot_check.h makes
+ * it: a write of @len bytes (1 to pot_max_len()) evicts through
+ * pot_make_room() when pot_fits() says no, within the eviction bound; a
+ * drop, clear or take of an empty pot does nothing.
+ */
+static void run_op(struct kunit *test, struct fortune_pot *pot,
+		   struct pot_ghost *g, struct pot_op op, char mark)
+{
+	u64 before = 0, all = 0;
+	u32 dropped, rank;
+
+	switch (op.op) {
+	case OP_WRITE:
+		KUNIT_ASSERT_GE(test, op.len, 1);
+		KUNIT_ASSERT_LE(test, op.len, pot_max_len(pot));
+		KUNIT_EXPECT_EQ(test, pot_fits(pot, op.len),
+				op.len <= pot_largest(pot));
+		if (!pot_fits(pot, op.len)) {
+			dropped = pot_make_room(pot, op.len);
+			KUNIT_ASSERT_GE(test, dropped, 1);
+			KUNIT_ASSERT_LE(test, dropped, g->count);
+			while (dropped--) {
+				before = all;
+				all += ghost_drop_oldest(g);
+			}
+			KUNIT_EXPECT_LT(test, before, 2 * (u64)op.len);
+		}
+		KUNIT_ASSERT_TRUE(test, pot_fits(pot, op.len));
+		KUNIT_ASSERT_LT(test, g->count, (u32)POT_GHOST_CAP - 1);
+		memset(pot_room(pot, op.len), mark, op.len);
+		pot_push(pot, op.len);
+		ghost_push(g, op.len, mark);
+		break;
+	case OP_DROP:
+		if (!g->count)
+			return;
+		pot_drop_oldest(pot);
+		ghost_drop_oldest(g);
+		break;
+	case OP_CLEAR:
+		pot_clear(pot);
+		ghost_clear(g);
+		break;
+	default:
+		if (!g->count)
+			return;
+		rank = pot_next_rank(pot);
+		KUNIT_ASSERT_EQ(test, rank, ghost_next_rank(g));
+		pot_taken(pot, rank);
+		ghost_taken(g, rank);
+		break;
+	}
+}
+
+/*
+ * Random writes (evicting when needed), drops, takes and clears on a pot of
+ * an odd size, checked against the ghost after every step.
  */
 static void pot_matches_model(struct kunit *test)
 {
-	enum { OPS = 20000, MAX = 512 };
-	u32 *lens = kunit_kcalloc(test, MAX, sizeof(*lens), GFP_KERNEL);
-	char *bytes = kunit_kzalloc(test, MAX, GFP_KERNEL);
-	u32 size, head = 0, tail = 0, cursor = 0, used = 0, op, i;
+	struct pot_ghost *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
 	struct rnd_state rnd;
 	struct fortune_pot *pot;
+	struct pot_op op;
+	u32 n, r;
 
-	KUNIT_ASSERT_NOT_NULL(test, lens);
-	KUNIT_ASSERT_NOT_NULL(test, bytes);
+	KUNIT_ASSERT_NOT_NULL(test, g);
 	prandom_seed_state(&rnd, 42);
-	size = 64 + prandom_u32_state(&rnd) % 4000;
-	pot = new_pot(test, size);
-
-	for (op = 0; op < OPS; op++) {
-		u32 r = prandom_u32_state(&rnd), len;
-
-		if (r % 8 < 4) {
-			len = 1 + prandom_u32_state(&rnd) %
-				  (r & 64 ? pot_max_len(pot) : 40);
-			while (len > pot_largest(pot)) {
-				KUNIT_ASSERT_GT(test, tail, head);
-				pot_drop_oldest(pot);
-				used -= lens[head++ % MAX] + POT_SLOT_SIZE;
-				cursor = cursor ? cursor - 1 : 0;
-			}
-			KUNIT_ASSERT_LT(test, tail - head, (u32)MAX);
-			add(test, pot, 'A' + op % 58, len);
-			lens[tail % MAX] = len;
-			bytes[tail++ % MAX] = 'A' + op % 58;
-			used += len + POT_SLOT_SIZE;
-		} else if (r % 8 < 7 && tail > head) {
-			i = cursor < tail - head ? cursor : 0;
-			KUNIT_ASSERT_EQ(test, pot_next_rank(pot), i);
-			KUNIT_EXPECT_EQ(test, take_seq(test, pot,
-						       lens[(head + i) % MAX]),
-					bytes[(head + i) % MAX]);
-			cursor = i + 1;
-		} else if (r % 64 == 7) {
-			pot_clear(pot);
-			head = 0;
-			tail = 0;
-			cursor = 0;
-			used = 0;
-		}
-		KUNIT_ASSERT_EQ(test, pot_count(pot), tail - head);
-		KUNIT_ASSERT_EQ(test, pot->used, used);
+	pot = new_pot(test, 64 + prandom_u32_state(&rnd) % 4000);
+	ghost_init(g);
+	for (n = 0; n < 20000; n++) {
+		r = prandom_u32_state(&rnd);
+		op.op = r % 8 < 4 ? OP_WRITE : r % 8 < 6 ? OP_TAKE :
+			r % 64 == 7 ? OP_CLEAR : OP_DROP;
+		op.len = 1 + prandom_u32_state(&rnd) %
+			     (r & 64 ? pot_max_len(pot) : 40);
+		run_op(test, pot, g, op, 'A' + n % 58);
+		if (n % 16 == 0 || n > 19900)
+			check_ghost(test, pot, g);
 	}
-	for (i = 0; i < tail - head; i++)
-		KUNIT_EXPECT_EQ(test, cookie_byte(test, pot, i,
-						  lens[(head + i) % MAX]),
-				bytes[(head + i) % MAX]);
+}
+
+/*
+ * Runs found by CBMC, replayed: each is a pot size and the operations of
+ * a counterexample or a probe's witness (scripts/cbmc-replay.sh turns the
+ * trace in build/prove/NAME.log into such a line).  The first is the
+ * bounded run's witness of a hand-over while the newer generation holds a
+ * cookie (then an evicting write, which a missed hand-over breaks), the
+ * second a tight eviction (texts dropped before the last drop at least
+ * len).
+ */
+static const struct {
+	u32 size;
+	u32 ops;
+	struct pot_op op[8];
+} replays[] = {
+	{ 64, 5, { { OP_WRITE, 20 }, { OP_WRITE, 20 }, { OP_WRITE, 10 },
+		   { OP_DROP, 0 }, { OP_WRITE, 40 } } },
+	{ 79, 6, { { OP_WRITE, 30 }, { OP_WRITE, 10 }, { OP_WRITE, 6 },
+		   { OP_WRITE, 16 }, { OP_WRITE, 24 }, { OP_WRITE, 22 } } },
+};
+
+static void pot_replay(struct kunit *test)
+{
+	struct pot_ghost *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	u32 i, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	for (i = 0; i < ARRAY_SIZE(replays); i++) {
+		struct fortune_pot *pot = new_pot(test, replays[i].size);
+
+		ghost_init(g);
+		for (n = 0; n < replays[i].ops; n++) {
+			run_op(test, pot, g, replays[i].op[n], 'a' + n);
+			check_ghost(test, pot, g);
+		}
+	}
 }
 
 static struct kunit_case fortune_pot_cases[] = {
@@ -241,6 +344,7 @@ static struct kunit_case fortune_pot_cases[] = {
 	KUNIT_CASE(pot_evict_bound),
 	KUNIT_CASE(pot_clear_resets),
 	KUNIT_CASE(pot_matches_model),
+	KUNIT_CASE(pot_replay),
 	{}
 };
 

@@ -296,4 +296,116 @@ static inline void pot_taken(struct fortune_pot *pot, u32 rank)
 	pot->cursor = rank + 1;
 }
 
+#ifdef POT_GHOST_CAP
+/*
+ * The ghost model of the pot, for the proofs (proofs/) and the KUnit tests
+ * (fortune_kunit.c) only: compiled in where POT_GHOST_CAP is defined
+ * before this header, never in the module.  It is what the pot must hold,
+ * with none of its layout, so that both judge the pot by the same model
+ * and a counterexample CBMC finds replays as a KUnit case.
+ *
+ * The pot only ever drops its oldest cookie or all of them, so it holds
+ * the newest @count cookies pushed: serials added - count to added - 1,
+ * the cookie of rank r being serial added - count + r.  For each the model
+ * keeps its length (and a mark, for the caller's own use) in a ring of
+ * POT_GHOST_CAP entries (a power of two) indexed by serial, which must
+ * exceed the number of cookies ever stored at once.  Seq order (SPEC): the
+ * next cookie is the first one added after the last one taken, else the
+ * oldest; @after is the serial after the last one taken (0: none since the
+ * last clear).
+ */
+struct pot_ghost {
+	u64 added;
+	u32 count;
+	u64 after;
+	u64 used;
+#ifndef POT_GHOST_APART
+	u32 lens[POT_GHOST_CAP];
+	char marks[POT_GHOST_CAP];
+#endif
+};
+
+/*
+ * With POT_GHOST_APART (the unbounded proof, whose ring is too large for
+ * CBMC to flatten as an array of fixed size), the ring is two arrays that
+ * the proof allocates, for the one ghost there is.
+ */
+#ifdef POT_GHOST_APART
+static u32 *pot_ghost_lens;
+static char *pot_ghost_marks;
+#define GHOST_LENS(g)	pot_ghost_lens
+#define GHOST_MARKS(g)	pot_ghost_marks
+#else
+#define GHOST_LENS(g)	((g)->lens)
+#define GHOST_MARKS(g)	((g)->marks)
+#endif
+
+static inline void ghost_init(struct pot_ghost *g)
+{
+	g->added = 0;
+	g->count = 0;
+	g->after = 0;
+	g->used = 0;
+}
+
+static inline u64 ghost_oldest(const struct pot_ghost *g)
+{
+	return g->added - g->count;
+}
+
+static inline u32 ghost_len(const struct pot_ghost *g, u32 rank)
+{
+	return GHOST_LENS(g)[(ghost_oldest(g) + rank) % POT_GHOST_CAP];
+}
+
+static inline char ghost_mark(const struct pot_ghost *g, u32 rank)
+{
+	return GHOST_MARKS(g)[(ghost_oldest(g) + rank) % POT_GHOST_CAP];
+}
+
+static inline void ghost_push(struct pot_ghost *g, u32 len, char mark)
+{
+	GHOST_LENS(g)[g->added % POT_GHOST_CAP] = len;
+	GHOST_MARKS(g)[g->added % POT_GHOST_CAP] = mark;
+	g->added++;
+	g->count++;
+	g->used += (u64)len + POT_SLOT_SIZE;
+}
+
+/* Drops the oldest cookie and returns its length. */
+static inline u32 ghost_drop_oldest(struct pot_ghost *g)
+{
+	u32 len = ghost_len(g, 0);
+
+	g->count--;
+	g->used -= (u64)len + POT_SLOT_SIZE;
+	return len;
+}
+
+static inline void ghost_clear(struct pot_ghost *g)
+{
+	g->count = 0;
+	g->after = 0;
+	g->used = 0;
+}
+
+static inline u32 ghost_next_rank(const struct pot_ghost *g)
+{
+	u64 next = g->after > ghost_oldest(g) ? g->after : ghost_oldest(g);
+
+	return next < g->added ? next - ghost_oldest(g) : 0;
+}
+
+static inline void ghost_taken(struct pot_ghost *g, u32 rank)
+{
+	g->after = ghost_oldest(g) + rank + 1;
+}
+
+/* PEEK: the cookie @pos places after the next one, round the pot. */
+static inline u32 ghost_peek_rank(const struct pot_ghost *g, u32 pos)
+{
+	return (ghost_next_rank(g) + pos) % g->count;
+}
+#endif /* POT_GHOST_CAP */
+
 #endif /* _FORTUNE_POT_H */

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The inductive proof's harnesses include this file, after fortune_pot.h,
+ * and call pot_step_start() then one part of the proof:
+ *
+ *   pot_step_write, _drop, _clear, _take: from ANY state that satisfies
+ *   the representation invariant (pot_check.h, pot_inv()), with a pot of
+ *   any size from POT_MIN_SIZE to POT_MAX_SIZE bytes (symbolic; the buffer
+ *   malloc'd at exactly that size, its bytes arbitrary) holding up to
+ *   POT_STEP_COOKIES cookies of any lengths, any cursor and any serials,
+ *   one operation of that kind (a write, evicting or not, through the
+ *   module's pot_fits() and pot_make_room(); a drop; a clear; a take in
+ *   seq order) keeps the invariant and one watched byte of any cookie;
+ *   pot_readers: ANY state that satisfies the invariant has every readers'
+ *   property of pot_check() (so the step harnesses need not repeat them).
+ *
+ * By induction over the operations (the initial state satisfies it, which
+ * ../pot_contents checks from pot_init()), every state reached through
+ * states of at most POT_STEP_COOKIES cookies satisfies the invariant, after
+ * any number of operations, on pots of every size in the range.
+ */
+#ifndef _PROOF_POT_STEP_H
+#define _PROOF_POT_STEP_H
+
+#include "fortune_pot.h"
+
+/* Every probe: each state must satisfy the invariant, one step away. */
+#define POT_PROBE_OPS	1000
+#include "pot_check.h"
+
+struct pot_ghost nondet_ghost(void);
+
+static void pot_step_start(void)
+{
+	u32 size = nondet_u32(), r, w;
+	u64 used = 0;
+
+	__CPROVER_assert(POT_STEP_COOKIES + 1 < POT_GHOST_CAP,
+			 "the ghost holds a step's cookies");
+	__CPROVER_assume(size >= POT_MIN_SIZE && size <= POT_MAX_SIZE);
+	pot.mem = malloc(size);
+	__CPROVER_assume(pot.mem);
+	pot.size = size;
+	pot.used = nondet_u32();
+	pot.old_top = nondet_u32();
+	pot.old_count = nondet_u32();
+	pot.old_end = nondet_u32();
+	pot.new_count = nondet_u32();
+	pot.new_end = nondet_u32();
+	pot.cursor = nondet_u32();
+	pot.added = nondet_u64();
+
+	/* Any ghost sequence of up to POT_STEP_COOKIES cookies. */
+	ghost = nondet_ghost();
+	/* Fewer than 2^62 writes since the module was loaded. */
+	__CPROVER_assume(ghost.added < (1ULL << 62));
+	__CPROVER_assume(ghost.count <= POT_STEP_COOKIES &&
+			 ghost.count <= ghost.added);
+	for (r = 0; r < ghost.count && r < POT_GHOST_CAP; r++) {
+		__CPROVER_assume(ghost_len(&ghost, r) >= 1);
+		used += (u64)ghost_len(&ghost, r) + POT_SLOT_SIZE;
+	}
+	ghost.used = used;
+
+	/* Any pot that represents it. */
+	pot_assuming = 1;
+	pot_inv();
+
+	/* One byte of any stored cookie is watched. */
+	if (ghost.count) {
+		u32 len;
+		const char *text;
+
+		w = nondet_u32();
+		__CPROVER_assume(w < ghost.count);
+		text = pot_cookie(&pot, w, &len);
+		watch_off = nondet_u32();
+		__CPROVER_assume(watch_off < len);
+		watch_serial = ghost_oldest(&ghost) + w;
+		watch_val = text[watch_off];
+		watching = 2;
+	}
+}
+
+/* One operation, then the invariant and the watched byte. */
+static void pot_step_end(void)
+{
+	pot_assuming = 0;
+	pot_inv();
+	if (watching == 2 && ghost.count) {
+		u32 r = nondet_u32();
+
+		__CPROVER_assume(r < ghost.count);
+		check_cookie(r);
+	}
+}
+
+#endif /* _PROOF_POT_STEP_H */
