@@ -110,6 +110,11 @@ report() {
 run_host() {
 	name=host/$1
 	log=build/$name.log
+	# The system test's image comes from the fetcher below.
+	while [ "$1" = system ] && [ ! -f build/prefetch/system-image.done ] &&
+		kill -0 "$prefetch" 2>/dev/null; do
+		sleep 2
+	done
 	echo "check: running $name" >&2
 	start=$(date +%s)
 	status=0
@@ -205,10 +210,20 @@ worker() {
 # Fetching Debian's kernels, headers and release roots waits on the
 # network and dpkg, booting waits on the CPU: fetch the kernels in the
 # background, one at a time in the order of the list, while others boot;
-# each kernel's boot waits for its own fetch.
+# each kernel's boot waits for its own fetch.  The system test's image
+# (a debootstrap and an apt install, cached) comes first: on a cold cache
+# it is made while the debug kernels build, not after them.
 mkdir -p build/prefetch
 rm -f build/prefetch/*
 (
+	case " $queue " in
+	*" host:system "*)
+		[ "${FORTUNE_SYSTEM_TEST:-}" = skip ] || [ "$(id -u)" -ne 0 ] ||
+			scripts/system-image.sh >/dev/null \
+				2>build/prefetch/system-image.log || true
+		;;
+	esac
+	touch build/prefetch/system-image.done
 	for k in $kernels; do
 		line=$(awk -v k="$k" '$1 == k { print; exit }' scripts/kernels.conf)
 		# shellcheck disable=SC2086 # the line is NAME COMMAND ARGS...
