@@ -159,8 +159,8 @@ static void log_full_pot_rate_limited(void)
 		}
 	}
 	klog_collect(&k);
-	ktap_diag("1000 refused writes in %.2f s logged %u lines",
-		  now() - start, k.count);
+	ktap_diag("1000 refused writes in %.2f s logged %u lines (and %u of the kernel's clocks)",
+		  now() - start, k.count, k.others);
 	for (i = 0; i < k.count && i < KLOG_KEEP; i++)
 		full += !strncmp(k.line[i], "fortune: ", 9) &&
 			strstr(k.line[i], "full");
