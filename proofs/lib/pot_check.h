@@ -73,6 +73,11 @@ char nondet_char(void);
 #else
 #define PROBE5	NO_PROBE
 #endif
+#if POT_PROBES && POT_PROBE_OPS >= 6
+#define PROBE6	PROBE
+#else
+#define PROBE6	NO_PROBE
+#endif
 
 /* Assumed (harness start) or asserted (after an operation). */
 static int pot_assuming;
@@ -323,7 +328,7 @@ static void write_push(u32 len)
 	}
 	pot_push(&pot, len);
 	ghost_push(&ghost, len, 0);
-	PROBE5(pot.old_count >= 2 && pot.new_count >= 2,
+	PROBE6(pot.old_count >= 2 && pot.new_count >= 2,
 	      "two generations of two cookies or more");
 }
 
@@ -361,7 +366,7 @@ static void op_write(void)
 		}
 		/* The eviction bound: texts dropped before the last drop. */
 		assert(before < 2 * (u64)len);
-		PROBE5(before >= len, "tight eviction");
+		PROBE6(before >= len, "tight eviction");
 		/* The fewest drops: one fewer does not fit (drops write nothing). */
 		for (i = 0; i + 1 < dropped && i < POT_GHOST_CAP; i++)
 			pot_drop_oldest(&save);
