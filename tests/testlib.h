@@ -801,7 +801,6 @@ static inline int klog_is_clock_noise(const char *text)
 		"clocksource: ",
 		"sched: RT throttling activated",
 		"perf: interrupt took too long",
-		"workqueue: ",
 	};
 	size_t i;
 
