@@ -183,10 +183,11 @@ run_kernel() {
 	# scripts/run.sh boots twice a kernel that died before /init: said,
 	# not counted (nothing of ours had run).
 	if [ -f "$out/console-first-boot.log" ]; then
-		echo "  note: booted twice, the first boot died before /init:" \
-			"$(grep -m 1 -E 'BUG:|Oops|Kernel panic' \
-				"$out/console-first-boot.log" | cut -c1-100)" \
-			"($top/$out/console-first-boot.log)" >>"$job.report"
+		{
+			echo "  note: booted twice, the first boot died before" \
+				"/init: $top/$out/console-first-boot.log"
+			console_says "$out/console-first-boot.log"
+		} >>"$job.report"
 	fi
 	if [ "$f" -ne 0 ] && { [ "$status" -lt 10 ] || [ "$status" -gt 12 ]; }; then
 		echo "  console: $top/$out/console.log" >>"$job.report"

@@ -244,27 +244,26 @@ check | bench)
 	else
 		set -- "$@" -serial "file:$console" -serial "file:$results"
 	fi
-	status=0
-	# shellcheck disable=SC2086 # $limit is a command and its arguments
-	$limit "$qemu" "$@" -monitor none \
-		-append "$append" </dev/null || status=$?
+	boot() {
+		status=0
+		# shellcheck disable=SC2086 # $limit is a command and its arguments
+		$limit "$qemu" "$@" -monitor none \
+			-append "$append" </dev/null || status=$?
+	}
+	boot "$@"
 	# A kernel that dies before it runs /init has run nothing of ours:
 	# the debug kernel once hit a KASAN report in an interrupt during
 	# identify_cpu(), 0.02 s into its boot.  Boot such a kernel once
-	# more, keep the first console, and say so (scripts/check.sh puts it
-	# on the kernel's line).  A death after /init is the suite's to judge.
+	# more, keep the first console, and say so (scripts/check.sh puts its
+	# splat on the kernel's line).  A death after /init is the suite's to
+	# judge.
 	if [ "$mode" = check ] && [ "$status" -ne 124 ] &&
 		! grep -q 'Run /init as init process' "$console"; then
 		mv "$console" "$first"
-		echo "run: $kernel died before running /init:" \
-			"$(grep -m 1 -E 'BUG:|Oops|Kernel panic' "$first" ||
-				tail -n 1 "$first")" >&2
-		echo "run: booting $kernel once more" >&2
+		echo "run: $kernel died before running /init (its console:" \
+			"$first); booting it once more" >&2
 		rm -f "$results"
-		status=0
-		# shellcheck disable=SC2086 # as above
-		$limit "$qemu" "$@" -monitor none \
-			-append "$append" </dev/null || status=$?
+		boot "$@"
 	fi
 	[ "$status" -ne 124 ] || echo "run: QEMU timed out after $timeout s" >&2
 	exit "$status"

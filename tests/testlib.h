@@ -804,7 +804,7 @@ static inline int klog_is_clock_noise(const char *text)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(noise) / sizeof(noise[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(noise); i++)
 		if (!strncmp(text, noise[i], strlen(noise[i])))
 			return 1;
 	return 0;
