@@ -135,9 +135,9 @@ run_host() {
 console_says() {
 	splat='WARNING:|BUG:|Oops|general protection fault|UBSAN:|KASAN:|KCSAN:|INFO: '
 	said=$({
-		grep -a -m 1 -E "$splat" "$1"
-		grep -a -m 1 'Kernel panic' "$1"
-	} 2>/dev/null) || true
+		grep -a -m 1 -E "$splat" "$1" || true
+		grep -a -m 1 'Kernel panic' "$1" || true
+	} 2>/dev/null)
 	[ -n "$said" ] || said=$(tail -n 1 "$1" 2>/dev/null) || true
 	[ -n "$said" ] || said="(no console output)"
 	echo "$said" | tr -d '\r' | sed 's/^/  console: /'
