@@ -28,6 +28,14 @@
  * iteration is one pot_drop_oldest(), ../pot_ind_drop) and its variant
  * (the count, one less per iteration: the drop harness also proves that
  * a pot that does not fit len is not empty).
+ *
+ * Each step proves that it keeps the invariant (at the goals above, and
+ * the watched byte: ind_watched()) and that its own accesses are safe;
+ * what a reader relies on (pot_check_ranks(): where each cookie is, apart
+ * from the others, the fit test, serials, PEEK's rank) is proved once, of
+ * any state that satisfies the invariant, by ../pot_ind_readers.  Every
+ * state the module reaches satisfies it (pot_init()'s, checked by the
+ * bounded runs, and every step), so every state has those properties.
  */
 #ifndef _PROOF_POT_IND_H
 #define _PROOF_POT_IND_H
@@ -217,6 +225,40 @@ static void pot_ind_start(enum ind_kind kind)
 	}
 }
 
+/*
+ * The watched byte, if its cookie is still stored: what the invariant
+ * says of the texts' bytes (the rest, where each cookie is, it says of the
+ * slots).
+ */
+static void ind_watched(void)
+{
+	u64 oldest = ghost_oldest(&ghost);
+	const char *text;
+	u32 len;
+
+	if (watching != 2 || watch_serial < oldest ||
+	    watch_serial >= ghost.added)
+		return;
+	text = pot_cookie(&pot, watch_serial - oldest, &len);
+	assert(text[watch_off] == watch_val);
+}
+
+/*
+ * A take in seq order: op_take_seq() without its check_cookie() of the
+ * cookie taken, which pot_ind_readers proves of any cookie of any state
+ * that satisfies the invariant.
+ */
+static void ind_take(void)
+{
+	u32 rank;
+
+	__CPROVER_assume(pot_count(&pot) > 0);
+	rank = pot_next_rank(&pot);
+	assert(rank == ghost_next_rank(&ghost));
+	pot_taken(&pot, rank);
+	ghost_taken(&ghost, rank);
+}
+
 /* One step later: the invariant at the goals, and the watched byte. */
 static void pot_ind_end(void)
 {
@@ -225,8 +267,7 @@ static void pot_ind_end(void)
 	ind_fields();
 	ind_at(ind_r);
 	ind_pair(ind_a, ind_b);
-	if (ind_r < pot_count(&pot))
-		check_cookie(ind_r);
+	ind_watched();
 	PROBE(1, "the end of the step");
 }
 

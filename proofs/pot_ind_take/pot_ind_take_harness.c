@@ -11,7 +11,7 @@
 int main(void)
 {
 	pot_ind_start(IND_TAKE);
-	op_take_seq();
+	ind_take();
 	pot_ind_end();
 	return 0;
 }

@@ -6,8 +6,9 @@
 # - checkpatch.pl --strict --no-tree on each module source that exists
 # - a W=1 build against the generic kernel's headers: no warnings
 # - a sparse build (C=2): no sparse warnings
-# - shellcheck on every shell script in scripts/, tests/ and .ci/ (the
-#   guest's, everything in tests/ but tests/host/, as busybox sh: -s sh)
+# - shellcheck on every shell script in scripts/, tests/, .ci/ and
+#   proofs/ (the guest's, everything in tests/ but tests/host/, as
+#   busybox sh: -s sh)
 # - fortune.h in a plain user-space C program, 64- and 32-bit, and the two
 #   agree on the size of struct fortune_stats and on the ioctl numbers
 #
@@ -109,10 +110,10 @@ progress "shellcheck"
 # The files git would track (no build products, no editors' droppings).
 if git rev-parse --git-dir >/dev/null 2>&1; then
 	scripts=$(git ls-files --cached --others --exclude-standard \
-		scripts tests .ci fortunectl debian/tests)
+		scripts tests .ci fortunectl debian/tests proofs)
 else
-	scripts=$(find scripts tests .ci fortunectl debian/tests -type f \
-		! -name '.*')
+	scripts=$(find scripts tests .ci fortunectl debian/tests proofs \
+		-type f ! -name '.*')
 fi
 for f in $(echo "$scripts" | LC_ALL=C sort -u); do
 	[ -f "$f" ] || continue

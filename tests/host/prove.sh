@@ -85,6 +85,12 @@ mkdir -p "$out"
 rm -f "$out"/*.result "$out/failed"
 # CBMC preprocesses with gcc; the rest comes from trixie (scripts/cbmc.sh).
 [ -n "${FORTUNE_DEPS_DONE:-}" ] || "$top/scripts/deps.sh" gcc libc6-dev >&2
+# A run with SAT=cadical (../../proofs/Makefile.common) solves with
+# bookworm's CaDiCaL.
+list=${PROVE_LIST:-$top/proofs/ORDER}
+if grep -v '^#' "$list" | grep -qw 'SAT=cadical'; then
+	"$top/scripts/deps.sh" cadical >&2
+fi
 # Fetch CBMC once, before the clock of the first proof starts; the runs
 # take it from there.
 CBMC_ROOT=${CBMC_ROOT:-$("$top/scripts/cbmc.sh" --root)}
@@ -94,7 +100,6 @@ export CBMC_ROOT
 # The runs of proofs/ORDER (or PROVE_LIST, a file of the same form:
 # proofs/STEP is `make prove-step`).  Every harness must be named in one
 # of the two.
-list=${PROVE_LIST:-$top/proofs/ORDER}
 runs=$(grep -v -e '^#' -e '^$' "$list")
 for dir in "$top"/proofs/*/; do
 	[ -f "$dir/Makefile" ] || continue

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+#   proofs/split.sh HARNESS.c CBMC ARGS...
+#
+# Proves a harness's properties a few at a time (SPLIT=1 in
+# Makefile.common), from the same program and the same assumptions as one
+# run of the whole harness: only the solver's work is cut up.  CBMC's
+# single solve of every property of an unbounded step did not end in an
+# hour of CPU, while one property alone, or a function's pointer checks
+# together, end in seconds (README, "The pot's proofs").
+#
+# The runs: every property whose description matches SPLIT_ALONE (an
+# extended regular expression: by default the bounds of an access and the
+# wrap of an arithmetic operation, the checks that need the invariant's
+# chains of inequalities) is proved alone; the others a run per function.
+#
+# Prints every run's output, in order, so that tests/host/prove.sh reads
+# the results as it reads one run's.  A run that gives no verdict (an
+# error, or SPLIT_CPU seconds of CPU spent) prints a result line of its
+# own, "[split.ID] ...: FAILURE", which fails the proof: no property is
+# left out unsaid.
+#
+#   SPLIT_ALONE  the properties proved one a run
+#   SPLIT_CPU    CPU seconds a run may take (default 900)
+set -eu
+
+harness=$1
+shift
+alone=${SPLIT_ALONE:-outside object bounds|arithmetic overflow}
+cpu=${SPLIT_CPU:-900}
+list=$(mktemp)
+trap 'rm -f "$list"' EXIT
+
+# One line a property: "ID FUNCTION ALONE", ALONE 1 or 0.
+"$@" --show-properties "$harness" | awk -v alone="$alone" '
+	/^Property / { id = $2; sub(/:$/, "", id); next }
+	id != "" && / function / { fn = $NF; next }
+	id != "" { print id, fn, ($0 ~ alone) ? 1 : 0; id = "" }
+' >"$list"
+[ -s "$list" ] || {
+	echo "split: CBMC lists no property in $harness" >&2
+	exit 2
+}
+
+# run NAME ID...: one CBMC run proving the properties ID...
+run() {
+	name=$1
+	shift
+	props=
+	for id in "$@"; do
+		props="$props --property $id"
+	done
+	echo "split: $name ($# properties)"
+	start=$SECONDS
+	status=0
+	# shellcheck disable=SC2086 # one word per option
+	out=$( (ulimit -t "$cpu" && exec $cbmc $props "$harness") 2>&1) ||
+		status=$?
+	echo "$out"
+	echo "split: $name: $((SECONDS - start)) s"
+	echo "$out" | grep -qE '^VERIFICATION (SUCCESSFUL|FAILED)$' ||
+		echo "[split.$name] no verdict (status $status, at most $cpu s of CPU): FAILURE"
+}
+
+# The command and its options, a word each (none has a space).
+cbmc=$*
+awk '$3 == 1 { print $1 }' "$list" | while read -r id; do
+	run "$id" "$id"
+done
+awk '$3 == 0 { print $2 }' "$list" | sort -u | while read -r fn; do
+	# shellcheck disable=SC2046 # one word per property
+	run "$fn" $(awk -v fn="$fn" '$3 == 0 && $2 == fn { print $1 }' "$list")
+done
