@@ -22,26 +22,48 @@
 # left out unsaid.
 #
 #   SPLIT_ALONE  the properties proved one a run
+#   SPLIT_ALONE_IN  an extended regular expression: every property of a
+#                function whose name matches is proved alone too (a
+#                function's group that gave no verdict: check_cookie in
+#                the readers' lemma)
+#   SPLIT_ONLY   an extended regular expression: make only the runs of the
+#                functions whose names match (to redo the runs that gave no
+#                verdict); the others are not proved, and a failing line
+#                says so
 #   SPLIT_CPU    CPU seconds a run may take (default 900)
 set -eu
 
 harness=$1
 shift
 alone=${SPLIT_ALONE:-outside object bounds|arithmetic overflow}
+alone_in=${SPLIT_ALONE_IN:-}
+only=${SPLIT_ONLY:-}
 cpu=${SPLIT_CPU:-900}
 list=$(mktemp)
-trap 'rm -f "$list"' EXIT
+trap 'rm -f "$list" "$list.out"' EXIT
 
-# One line a property: "ID FUNCTION ALONE", ALONE 1 or 0.
-"$@" --show-properties "$harness" | awk -v alone="$alone" '
+# One line a property: "ID FUNCTION ALONE", ALONE 1 or 0; those of the
+# functions SPLIT_ONLY leaves out, in $list.out.
+"$@" --show-properties "$harness" | awk -v alone="$alone" \
+	-v alone_in="$alone_in" -v only="$only" -v out="$list.out" '
 	/^Property / { id = $2; sub(/:$/, "", id); next }
 	id != "" && / function / { fn = $NF; next }
-	id != "" { print id, fn, ($0 ~ alone) ? 1 : 0; id = "" }
+	id != "" {
+		a = $0 ~ alone || (alone_in != "" && fn ~ alone_in)
+		if (only == "" || fn ~ only)
+			print id, fn, a ? 1 : 0
+		else
+			print id >out
+		id = ""
+	}
 ' >"$list"
 [ -s "$list" ] || {
 	echo "split: CBMC lists no property in $harness" >&2
 	exit 2
 }
+if [ -s "$list.out" ]; then
+	echo "[split.only] $(wc -l <"$list.out") properties not run (SPLIT_ONLY=$only): FAILURE"
+fi
 
 # run NAME ID...: one CBMC run proving the properties ID...
 run() {

@@ -21,6 +21,11 @@
 # temporary directory and renamed into place, so that concurrent runs
 # never see half of it.
 #
+#   CBMC_TOOL=goto-cc scripts/cbmc.sh ARGS...
+#
+# Runs another program of the cbmc package instead (goto-cc,
+# goto-instrument: proofs/Makefile.common, for contracts).
+#
 #   scripts/cbmc.sh --root
 #
 # Makes the root if need be and prints its path.  With CBMC_ROOT set to
@@ -35,7 +40,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${FORTUNE_CACHE:-/var/cache/fortune-ko}
 apt_suite="$here/apt-suite.sh trixie amd64"
 
-# run DIR ARGS...: cbmc from the root in DIR, its z3 first in PATH.
+# run DIR ARGS...: cbmc (or CBMC_TOOL) from the root in DIR, its z3 first
+# in PATH.
 run() {
 	lib=$1/usr/lib/x86_64-linux-gnu
 	root=$1
@@ -43,7 +49,7 @@ run() {
 	PATH=$root/wrap:$PATH
 	export PATH
 	exec "$lib/ld-linux-x86-64.so.2" --library-path "$lib:$root/usr/lib" \
-		"$root/usr/bin/cbmc" "$@"
+		"$root/usr/bin/${CBMC_TOOL:-cbmc}" "$@"
 }
 
 if [ -n "${CBMC_ROOT:-}" ] && [ "${1:-}" != --root ]; then

@@ -36,11 +36,16 @@
  * any state that satisfies the invariant, by ../pot_ind_readers.  Every
  * state the module reaches satisfies it (pot_init()'s, checked by the
  * bounded runs, and every step), so every state has those properties.
+ *
+ * Every call of pot_slot_offset() is replaced by its contract
+ * (pot_contract.h), which ../pot_ind_slot proves: each call's precondition
+ * is a property of the step, the offset's arithmetic is proved once.
  */
 #ifndef _PROOF_POT_IND_H
 #define _PROOF_POT_IND_H
 
 #include "fortune_pot.h"
+#include "pot_contract.h"
 
 /* Every probe: each state must satisfy the invariant, one step away. */
 #define POT_PROBE_OPS	1000
@@ -241,22 +246,6 @@ static void ind_watched(void)
 		return;
 	text = pot_cookie(&pot, watch_serial - oldest, &len);
 	assert(text[watch_off] == watch_val);
-}
-
-/*
- * A take in seq order: op_take_seq() without its check_cookie() of the
- * cookie taken, which pot_ind_readers proves of any cookie of any state
- * that satisfies the invariant.
- */
-static void ind_take(void)
-{
-	u32 rank;
-
-	__CPROVER_assume(pot_count(&pot) > 0);
-	rank = pot_next_rank(&pot);
-	assert(rank == ghost_next_rank(&ghost));
-	pot_taken(&pot, rank);
-	ghost_taken(&ghost, rank);
 }
 
 /* One step later: the invariant at the goals, and the watched byte. */

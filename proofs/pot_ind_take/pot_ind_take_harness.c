@@ -11,7 +11,8 @@
 int main(void)
 {
 	pot_ind_start(IND_TAKE);
-	ind_take();
+	/* The cookie taken: pot_ind_readers proves it of any cookie. */
+	take_seq(0);
 	pot_ind_end();
 	return 0;
 }
