@@ -30,6 +30,12 @@
 #                functions whose names match (to redo the runs that gave no
 #                verdict); the others are not proved, and a failing line
 #                says so
+#   SPLIT_CASES  an extended regular expression: the properties whose
+#                description matches are proved by cases, each alone in
+#                each case (a goal that one solve does not close): a run
+#                without PROOF_CASE leaves them out, and a line says so;
+#                a run with PROOF_CASE (Makefile.common: the harness
+#                assumes that case) proves them and nothing else
 #   SPLIT_CPU    CPU seconds a run may take (default 900)
 set -eu
 
@@ -38,22 +44,38 @@ shift
 alone=${SPLIT_ALONE:-outside object bounds|arithmetic overflow}
 alone_in=${SPLIT_ALONE_IN:-}
 only=${SPLIT_ONLY:-}
+cases=${SPLIT_CASES:-}
+case=${PROOF_CASE:-}
 cpu=${SPLIT_CPU:-900}
+if [ -n "$case" ] && [ -z "$cases" ]; then
+	echo "split: PROOF_CASE=$case without SPLIT_CASES: no property to prove by cases" >&2
+	exit 2
+fi
 list=$(mktemp)
-trap 'rm -f "$list" "$list.out"' EXIT
+trap 'rm -f "$list" "$list.out" "$list.cases"' EXIT
 
 # One line a property: "ID FUNCTION ALONE", ALONE 1 or 0; those of the
-# functions SPLIT_ONLY leaves out, in $list.out.
+# functions SPLIT_ONLY leaves out, in $list.out; those proved by cases,
+# in a run without PROOF_CASE, in $list.cases.
 "$@" --show-properties "$harness" | awk -v alone="$alone" \
-	-v alone_in="$alone_in" -v only="$only" -v out="$list.out" '
+	-v alone_in="$alone_in" -v only="$only" -v out="$list.out" \
+	-v cases="$cases" -v pcase="$case" -v by_cases="$list.cases" '
 	/^Property / { id = $2; sub(/:$/, "", id); next }
 	id != "" && / function / { fn = $NF; next }
 	id != "" {
 		a = $0 ~ alone || (alone_in != "" && fn ~ alone_in)
-		if (only == "" || fn ~ only)
+		c = cases != "" && $0 ~ cases
+		if (pcase != "") {
+			if (c)
+				print id, fn, 1
+		} else if (c) {
+			sub(/^ */, "")
+			print id " (" $0 ")" >by_cases
+		} else if (only == "" || fn ~ only) {
 			print id, fn, a ? 1 : 0
-		else
+		} else {
 			print id >out
+		}
 		id = ""
 	}
 ' >"$list"
@@ -61,6 +83,9 @@ trap 'rm -f "$list" "$list.out"' EXIT
 	echo "split: CBMC lists no property in $harness" >&2
 	exit 2
 }
+if [ -s "$list.cases" ]; then
+	sed 's/^/split: by cases, in the runs with PROOF_CASE: /' "$list.cases"
+fi
 if [ -s "$list.out" ]; then
 	echo "[split.only] $(wc -l <"$list.out") properties not run (SPLIT_ONLY=$only): FAILURE"
 fi
