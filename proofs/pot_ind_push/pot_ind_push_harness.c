@@ -68,12 +68,39 @@ static void watch_kept(void)
 	LEMMA(text == pot.mem + was_start && len == was_len);
 }
 
+#ifdef PROOF_CASE
+/*
+ * The cases of a push, for a goal clause that one solve does not close
+ * ("contiguous texts", SPLIT_CASES in ../STEP): the goal's rank is not
+ * stored (0: nothing to prove), is the new cookie's (1), or an older
+ * cookie's, the push going into the middle gap (2), or into the newer
+ * generation, the goal's cookie being of the older (3) or of the newer
+ * generation (4).  Every push is one of them: ../STEP proves the clause
+ * in each, a run with PROOF_CASE set to it.
+ */
+static int push_case(void)
+{
+	u64 r = (u64)ind_r + 1, n = pot_count(&pot);
+
+	if (r > n)
+		return 0;
+	if (r == n)
+		return 1;
+	if (pot.old_count > was.old_count)
+		return 2;
+	return ind_r < pot.old_count ? 3 : 4;
+}
+#endif
+
 int main(void)
 {
 	pot_ind_start(IND_PUSH);
 	watch_record();
 	op_push();
 	watch_kept();
+#ifdef PROOF_CASE
+	__CPROVER_assume(push_case() == PROOF_CASE);
+#endif
 	pot_ind_end();
 	return 0;
 }
