@@ -127,6 +127,11 @@ lint:
 prove:
 	tests/host/prove.sh && tests/host/prove-mutants.sh
 
-# The inductive step of the pot's proofs (README, "The pot's proofs").
+# The inductive step of the pot's proofs (README, "The pot's proofs"): runs
+# that gave a verdict are kept in SPLIT_CACHE (proofs/split.sh), so that
+# the list, hours long, goes on where it stopped; SPLIT_CACHE= proves all.
+FORTUNE_CACHE ?= /var/cache/fortune-ko
+SPLIT_CACHE ?= $(FORTUNE_CACHE)/proofs
 prove-step:
-	PROVE_LIST=proofs/STEP PROVE_OUT=build/prove-step tests/host/prove.sh
+	SPLIT_CACHE=$(SPLIT_CACHE) PROVE_LIST=proofs/STEP \
+		PROVE_OUT=build/prove-step tests/host/prove.sh

@@ -37,6 +37,18 @@
 #                a run with PROOF_CASE (Makefile.common: the harness
 #                assumes that case) proves them and nothing else
 #   SPLIT_CPU    CPU seconds a run may take (default 900)
+#   SPLIT_CACHE  a directory (make prove-step: $FORTUNE_CACHE/proofs): a
+#                run that gives a verdict is kept there, under a hash of
+#                all it depends on, and a run with the same hash is not
+#                made again, its output printed as it was, so that a list
+#                of many hours goes on where it stopped.  The hash covers
+#                the harness as the preprocessor gives it (SPLIT_SOURCE:
+#                its defines, includes and file, with SPLIT_TOP, the
+#                tree's path, taken out; line markers kept, so that a
+#                cached output's lines are the source's), the rewriting
+#                of its goto program (SPLIT_INSTRUMENT), CBMC's version
+#                and options, and the run's properties.  A run that gives
+#                no verdict is not kept.
 set -eu
 
 harness=$1
@@ -52,7 +64,32 @@ if [ -n "$case" ] && [ -z "$cases" ]; then
 	exit 2
 fi
 list=$(mktemp)
-trap 'rm -f "$list" "$list.out" "$list.cases"' EXIT
+trap 'rm -f "$list" "$list.out" "$list.cases" "$list.src"' EXIT
+
+# The hash of the program and the options, every run's key but its
+# properties: the tree's path out, so that another checkout of the same
+# sources finds the same runs.
+cache=${SPLIT_CACHE:-}
+key=
+if [ -n "$cache" ]; then
+	if [ -z "${SPLIT_SOURCE:-}" ] || [ -z "${SPLIT_TOP:-}" ]; then
+		echo "split: SPLIT_CACHE needs SPLIT_SOURCE and SPLIT_TOP (proofs/Makefile.common sets them)" >&2
+		exit 2
+	fi
+	mkdir -p "$cache"
+	# shellcheck disable=SC2086 # one word per option
+	"$1" --preprocess $SPLIT_SOURCE >"$list.src"
+	[ -s "$list.src" ] || {
+		echo "split: the preprocessor gave nothing for $SPLIT_SOURCE" >&2
+		exit 2
+	}
+	key=$({
+		"$1" --version
+		sed "s|$SPLIT_TOP|TOP|g" "$list.src"
+		echo "instrument: ${SPLIT_INSTRUMENT:-}"
+		echo "options: $*" | sed "s|$SPLIT_TOP|TOP|g"
+	} | sha256sum | cut -d' ' -f1)
+fi
 
 # One line a property: "ID FUNCTION ALONE", ALONE 1 or 0; those of the
 # functions SPLIT_ONLY leaves out, in $list.out; those proved by cases,
@@ -99,15 +136,33 @@ run() {
 		props="$props --property $id"
 	done
 	echo "split: $name ($# properties)"
+	entry=
+	if [ -n "$cache" ]; then
+		entry=$cache/$(echo "$key$props" | sha256sum | cut -d' ' -f1)
+		if [ -f "$entry" ]; then
+			tail -n +2 "$entry"
+			echo "split: $name: cached, $(head -n 1 "$entry") (${entry##*/})"
+			return
+		fi
+	fi
 	start=$SECONDS
 	status=0
 	# shellcheck disable=SC2086 # one word per option
 	out=$( (ulimit -t "$cpu" && exec $cbmc $props "$harness") 2>&1) ||
 		status=$?
 	echo "$out"
-	echo "split: $name: $((SECONDS - start)) s"
-	echo "$out" | grep -qE '^VERIFICATION (SUCCESSFUL|FAILED)$' ||
+	secs=$((SECONDS - start))
+	echo "split: $name: $secs s"
+	if ! echo "$out" | grep -qE '^VERIFICATION (SUCCESSFUL|FAILED)$'; then
 		echo "[split.$name] no verdict (status $status, at most $cpu s of CPU): FAILURE"
+	elif [ -n "$entry" ]; then
+		# Written whole, then renamed: a run cut short leaves no entry.
+		{
+			echo "$secs s on $(date -u +%F)"
+			echo "$out"
+		} >"$entry.$$"
+		mv "$entry.$$" "$entry"
+	fi
 }
 
 # The command and its options, a word each (none has a space).
