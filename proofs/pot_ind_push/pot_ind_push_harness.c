@@ -76,8 +76,10 @@ static void watch_kept(void)
  * cookie's, the push going into the middle gap (2), or into the newer
  * generation, the goal's cookie being of the older (3) or of the newer
  * generation (4).  Every push is one of them: ../STEP proves the clause
- * in each, a run with PROOF_CASE set to it.
+ * in each, a run with PROOF_CASE set to each of 0 to PROOF_CASES - 1
+ * (tests/host/lint.sh checks that ../STEP has them all).
  */
+#define PROOF_CASES 5
 static int push_case(void)
 {
 	u64 r = (u64)ind_r + 1, n = pot_count(&pot);

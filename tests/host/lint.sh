@@ -9,6 +9,7 @@
 # - shellcheck on every shell script in scripts/, tests/, .ci/ and
 #   proofs/ (the guest's, everything in tests/ but tests/host/, as
 #   busybox sh: -s sh)
+# - proofs/STEP runs every case of a harness's case split (PROOF_CASES)
 # - fortune.h in a plain user-space C program, 64- and 32-bit, and the two
 #   agree on the size of struct fortune_stats and on the ioctl numbers
 #
@@ -131,6 +132,29 @@ for f in $(echo "$scripts" | LC_ALL=C sort -u); do
 	status=0
 	shellcheck -x "$@" "$f" >"$log" 2>&1 || status=$?
 	result "$status" "shellcheck $*${*:+ }$f" "$log"
+done
+
+# --- proofs/STEP: a run for every case of a case split ---
+# A harness that proves a goal by cases (PROOF_CASE, proofs/split.sh)
+# names their number, "#define PROOF_CASES N"; proofs/STEP must run cases
+# 0 to N - 1 of it, each once, and no other.
+progress "proofs/STEP's cases"
+for c in proofs/*/*_harness.c; do
+	cases=$(sed -n 's/^#define PROOF_CASES \([0-9][0-9]*\)$/\1/p' "$c")
+	[ -n "$cases" ] || continue
+	h=$(basename "$(dirname "$c")")
+	log=$out/cases-$h.log
+	seq 0 $((cases - 1)) >"$log.want"
+	awk -v h="$h" '$1 == h {
+		for (i = 2; i <= NF; i++)
+			if ($i ~ /^PROOF_CASE=/) {
+				sub(/^PROOF_CASE=/, "", $i)
+				print $i
+			}
+	}' proofs/STEP | sort -n >"$log.got"
+	status=0
+	diff -u "$log.want" "$log.got" >"$log" 2>&1 || status=$?
+	result "$status" "proofs/STEP runs each of $h's $cases cases once" "$log"
 done
 
 # --- fortune.h from user space ---
