@@ -85,10 +85,10 @@ if [ -n "$cache" ]; then
 	}
 	key=$({
 		"$1" --version
-		sed "s|$SPLIT_TOP|TOP|g" "$list.src"
+		cat "$list.src"
 		echo "instrument: ${SPLIT_INSTRUMENT:-}"
-		echo "options: $*" | sed "s|$SPLIT_TOP|TOP|g"
-	} | sha256sum | cut -d' ' -f1)
+		echo "options: $*"
+	} | sed "s|$SPLIT_TOP|TOP|g" | sha256sum | cut -d' ' -f1)
 fi
 
 # One line a property: "ID FUNCTION ALONE", ALONE 1 or 0; those of the
