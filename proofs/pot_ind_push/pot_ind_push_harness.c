@@ -8,19 +8,7 @@
 #include "fortune_pot.h"
 
 #include "pot_ind.h"
-
-/*
- * A lemma: asserted, a property of the proof like any other, then
- * assumed, so that the properties after it start from it instead of
- * deriving it again.  Sound as long as every lemma is proved: a trace
- * that breaks one fails that lemma's own property.
- */
-#define LEMMA(cond)					\
-	do {						\
-		bool __lemma = (cond);			\
-		assert(__lemma);			\
-		__CPROVER_assume(__lemma);		\
-	} while (0)
+#include "pot_lemma.h"
 
 /* The fields before the push, and where the watched byte's cookie was. */
 static struct fortune_pot was;
