@@ -113,7 +113,8 @@ static void watch_kept(void)
 	LEMMA(pot_slot_offset(&pot, rank) == was_slot);
 	/*
 	 * A write: its slot and its text (which ends where its generation's
-	 * texts end) lie apart from the watched cookie's; offsets only.
+	 * texts end) lie apart from the watched cookie's, every text below
+	 * every slot; offsets only.
 	 */
 	if (ghost.added != was_added) {
 		u32 slot = pot_slot_offset(&pot, pot_count(&pot) - 1);
@@ -121,8 +122,8 @@ static void watch_kept(void)
 		u64 room = (pot.new_count ? pot.new_end : pot.old_end) - new_len;
 
 		LEMMA(disjoint(slot, POT_SLOT_SIZE, was_slot, POT_SLOT_SIZE));
-		LEMMA(disjoint(room, new_len, was_slot, POT_SLOT_SIZE));
-		LEMMA(disjoint(slot, POT_SLOT_SIZE, was_start, was_len));
+		LEMMA(room + new_len <= was_slot);
+		LEMMA((u64)was_start + was_len <= slot);
 		LEMMA(disjoint(room, new_len, was_start, was_len));
 	}
 	text = pot_cookie(&pot, rank, &len);
