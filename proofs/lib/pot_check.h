@@ -104,6 +104,13 @@ static char watch_val;
 static int watching;
 
 /*
+ * Where the last write put its text: its offset in the pot, from the
+ * pointer pot_room() gave.  The lemmas of a write's step (watch_kept() in
+ * pot_step.h) start from it, not from the fields the push changed.
+ */
+static u32 write_room;
+
+/*
  * What a run did, for scripts/cbmc-replay.sh: a counterexample's trace
  * shows these, which become a line of fortune_kunit.c's replays[].  A
  * bounded run makes fewer than POT_REPLAY_OPS operations.
@@ -215,6 +222,23 @@ static u32 check_cookie(u32 rank)
 }
 
 /*
+ * The watched byte, if its cookie is still stored, read where the module
+ * finds that cookie now.
+ */
+static void check_watched(void)
+{
+	u64 oldest = ghost_oldest(&ghost);
+	const char *text;
+	u32 len;
+
+	if (watching != 2 || watch_serial < oldest ||
+	    watch_serial >= ghost.added)
+		return;
+	text = pot_cookie(&pot, watch_serial - oldest, &len);
+	assert(text[watch_off] == watch_val);
+}
+
+/*
  * What must hold of every state, for readers of the pot, with @a and @b
  * two ranks: pot_check() passes nondeterministic ones, so each assertion
  * about them holds for every cookie and every pair of distinct cookies.
@@ -312,6 +336,7 @@ static void write_push(u32 len)
 	assert(pot_fits(&pot, len));
 	room = pot_room(&pot, len);
 	assert(room >= pot.mem && (u64)(room - pot.mem) + len <= pot.size);
+	write_room = room - pot.mem;
 	/*
 	 * The caller writes the text: one byte, at an offset CBMC picks, of
 	 * any value, unless it is the watched one; a stored byte it could

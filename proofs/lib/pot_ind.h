@@ -30,12 +30,13 @@
  * a pot that does not fit len is not empty).
  *
  * Each step proves that it keeps the invariant (at the goals above, and
- * the watched byte: ind_watched()) and that its own accesses are safe;
- * what a reader relies on (pot_check_ranks(): where each cookie is, apart
- * from the others, the fit test, serials, PEEK's rank) is proved once, of
- * any state that satisfies the invariant, by ../pot_ind_readers.  Every
- * state the module reaches satisfies it (pot_init()'s, checked by the
- * bounded runs, and every step), so every state has those properties.
+ * the watched byte: check_watched() in pot_check.h) and that its own
+ * accesses are safe; what a reader relies on (pot_check_ranks(): where
+ * each cookie is, apart from the others, the fit test, serials, PEEK's
+ * rank) is proved once, of any state that satisfies the invariant, by
+ * ../pot_ind_readers.  Every state the module reaches satisfies it
+ * (pot_init()'s, checked by the bounded runs, and every step), so every
+ * state has those properties.
  *
  * Every call of pot_slot_offset() is replaced by its contract
  * (pot_contract.h), which ../pot_ind_slot proves: each call's precondition
@@ -227,32 +228,14 @@ static void pot_ind_start(enum ind_kind kind)
 		watch_serial = ghost_oldest(&ghost) + w;
 		watch_val = text[watch_off];
 		/*
-		 * Checked after each step (ind_watched()).  The readers' lemma
-		 * takes no step: its byte would be the one just read, by a
-		 * second read of the same slot, a property with nothing in it
-		 * but the solver's work (no verdict in 900 s of CPU).
+		 * Checked after each step (check_watched()).  The readers'
+		 * lemma takes no step: its byte would be the one just read,
+		 * by a second read of the same slot, a property with nothing
+		 * in it but the solver's work (no verdict in 900 s of CPU).
 		 */
 		if (kind != IND_READ)
 			watching = 2;
 	}
-}
-
-/*
- * The watched byte, if its cookie is still stored: what the invariant
- * says of the texts' bytes (the rest, where each cookie is, it says of the
- * slots).
- */
-static void ind_watched(void)
-{
-	u64 oldest = ghost_oldest(&ghost);
-	const char *text;
-	u32 len;
-
-	if (watching != 2 || watch_serial < oldest ||
-	    watch_serial >= ghost.added)
-		return;
-	text = pot_cookie(&pot, watch_serial - oldest, &len);
-	assert(text[watch_off] == watch_val);
 }
 
 /* One step later: the invariant at the goals, and the watched byte. */
@@ -263,7 +246,7 @@ static void pot_ind_end(void)
 	ind_fields();
 	ind_at(ind_r);
 	ind_pair(ind_a, ind_b);
-	ind_watched();
+	check_watched();
 	PROBE(1, "the end of the step");
 }
 

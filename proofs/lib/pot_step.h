@@ -33,7 +33,7 @@ struct pot_ghost nondet_ghost(void);
 
 /*
  * Before the step: where the watched byte's cookie was (its slot's offset,
- * its text's), and the ghost's count of writes.
+ * its text's, its length), and the ghost's count of writes.
  */
 static u32 was_slot, was_start, was_len;
 static u64 was_added;
@@ -69,7 +69,6 @@ static void pot_step_start(void)
 		used += (u64)ghost_len(&ghost, r) + POT_SLOT_SIZE;
 	}
 	ghost.used = used;
-	was_added = ghost.added;
 
 	/* Any pot that represents it. */
 	pot_assuming = 1;
@@ -91,40 +90,40 @@ static void pot_step_start(void)
 		was_slot = pot_slot_offset(&pot, w);
 		was_start = text - pot.mem;
 		was_len = len;
+		/* For the bound of check_watched()'s read. */
+		LEMMA((u64)was_start + was_len <= pot.size);
 	}
+	was_added = ghost.added;
 }
 
 /*
- * No step moves a stored cookie: if the watched one is still stored, its
- * slot is where it was and holds what it held.  check_cookie() then reads
- * the watched byte from there: a run of that read alone, without these
- * lemmas, gave no verdict in 7200 s of CPU after a write (README).
+ * After the step, lemmas: no step moves a stored cookie, so if the
+ * watched one is still stored, its slot is where it was and holds what it
+ * held, and a write put its new slot and its text (at write_room) apart
+ * from that slot and that text.  check_watched() then reads the byte
+ * from there; without these lemmas, that read after a write gave no
+ * verdict in two hours of CPU (README).  The push's harness has the same
+ * lemmas (../pot_ind_push).
  */
 static void watch_kept(void)
 {
 	u64 oldest = ghost_oldest(&ghost);
+	u32 rank, last, slot, len;
 	const char *text;
-	u32 rank, len;
 
 	if (watching != 2 || watch_serial < oldest ||
 	    watch_serial >= ghost.added)
 		return;
 	rank = watch_serial - oldest;
 	LEMMA(pot_slot_offset(&pot, rank) == was_slot);
-	/*
-	 * A write: its slot and its text (which ends where its generation's
-	 * texts end) lie apart from the watched cookie's, every text below
-	 * every slot; offsets only.
-	 */
 	if (ghost.added != was_added) {
-		u32 slot = pot_slot_offset(&pot, pot_count(&pot) - 1);
-		u32 new_len = ghost_len(&ghost, pot_count(&pot) - 1);
-		u64 room = (pot.new_count ? pot.new_end : pot.old_end) - new_len;
-
+		last = pot_count(&pot) - 1;
+		slot = pot_slot_offset(&pot, last);
+		len = ghost_len(&ghost, last);
 		LEMMA(disjoint(slot, POT_SLOT_SIZE, was_slot, POT_SLOT_SIZE));
-		LEMMA(room + new_len <= was_slot);
-		LEMMA((u64)was_start + was_len <= slot);
-		LEMMA(disjoint(room, new_len, was_start, was_len));
+		LEMMA((u64)write_room + len <= was_slot);
+		LEMMA(disjoint(slot, POT_SLOT_SIZE, was_start, was_len));
+		LEMMA(disjoint(write_room, len, was_start, was_len));
 	}
 	text = pot_cookie(&pot, rank, &len);
 	LEMMA(text == pot.mem + was_start && len == was_len);
@@ -136,10 +135,18 @@ static void pot_step_end(void)
 	pot_assuming = 0;
 	watch_kept();
 	pot_inv();
-	if (watching == 2 && ghost.count) {
+	check_watched();
+	if (ghost.count) {
 		u32 r = nondet_u32();
 
 		__CPROVER_assume(r < ghost.count);
+		/*
+		 * Every cookie where the ghost has it.  The watched byte is
+		 * checked: check_cookie() would read it again at a rank CBMC
+		 * must first find equal to the watched one (that read gave
+		 * no verdict in two hours of CPU after a write).
+		 */
+		watching = 0;
 		check_cookie(r);
 	}
 }
