@@ -102,8 +102,8 @@ static void pot_step_start(void)
  * held, and a write put its new slot and its text (at write_room) apart
  * from that slot and that text.  check_watched() then reads the byte
  * from there; without these lemmas, that read after a write gave no
- * verdict in two hours of CPU (README).  The push's harness has the same
- * lemmas (../pot_ind_push).
+ * verdict in two hours of CPU (README).  The push's harness states the
+ * same, its room from the fields before the push (../pot_ind_push).
  */
 static void watch_kept(void)
 {
